@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# Starts (or reuses) a throwaway PostgreSQL cluster owned by this checkout.
+#   scripts/postgres.sh start   -> prints nothing but progress; server on 127.0.0.1:$PGPORT
+#   scripts/postgres.sh stop
+# Data lives in .local/postgres (git-ignored). The superuser is postgres/postgres on TCP.
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+PGPORT="${PGPORT:-5433}"
+DATA="${PGDATA_DIR:-$ROOT/.local/postgres}"
+BIN="$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n1 || true)"
+
+as_postgres() {
+  if [ "$(id -u)" = 0 ]; then su postgres -s /bin/bash -c "$*"; else bash -c "$*"; fi
+}
+
+install_if_missing() {
+  if [ -z "$BIN" ] || [ ! -x "$BIN/initdb" ]; then
+    echo "postgres.sh: installing PostgreSQL from the distribution" >&2
+    if [ "$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null
+    else sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null; fi
+    BIN="$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n1)"
+  fi
+}
+
+start() {
+  install_if_missing
+  mkdir -p "$DATA"
+  if [ "$(id -u)" = 0 ]; then chown -R postgres:postgres "$DATA"; chmod 700 "$DATA"; fi
+  if [ ! -f "$DATA/PG_VERSION" ]; then
+    local pwfile; pwfile="$(mktemp)"; echo postgres > "$pwfile"; chmod 644 "$pwfile"
+    as_postgres "'$BIN/initdb' -D '$DATA' -U postgres --pwfile='$pwfile' --auth-local=trust --auth-host=scram-sha-256 -E UTF8 --locale=C.UTF-8 >/dev/null"
+    rm -f "$pwfile"
+    cat >> "$DATA/postgresql.conf" <<CONF
+listen_addresses = '127.0.0.1'
+port = $PGPORT
+unix_socket_directories = '/tmp'
+max_connections = 300
+fsync = on
+CONF
+  fi
+  if as_postgres "'$BIN/pg_ctl' -D '$DATA' status" >/dev/null 2>&1; then
+    echo "postgres.sh: PostgreSQL already running on 127.0.0.1:$PGPORT" >&2
+  else
+    as_postgres "'$BIN/pg_ctl' -D '$DATA' -l '$DATA/server.log' -w -t 60 start" >/dev/null
+    echo "postgres.sh: PostgreSQL started on 127.0.0.1:$PGPORT (data in $DATA)" >&2
+  fi
+}
+
+stop() {
+  [ -n "$BIN" ] && [ -f "$DATA/PG_VERSION" ] || return 0
+  as_postgres "'$BIN/pg_ctl' -D '$DATA' -m fast -w stop" >/dev/null 2>&1 || true
+}
+
+case "${1:-start}" in
+  start) start ;;
+  stop) stop ;;
+  *) echo "usage: $0 start|stop" >&2; exit 2 ;;
+esac
