@@ -1,1 +1,90 @@
-var builder = WebApplication.CreateBuilder(args); var app = builder.Build(); app.Run();
+using System.Collections;
+using System.Net;
+using Npgsql;
+using Orleans.Configuration;
+using Orleans.Dashboard;
+using UserEvents.Orleans.Grains.Hosting;
+using UserEvents.Orleans.Silo.Configuration;
+using UserEvents.Orleans.Silo.Startup;
+
+SiloSettings settings;
+try
+{
+    settings = SiloSettings.Load(Environment.GetEnvironmentVariables().Cast<DictionaryEntry>()
+        .ToDictionary(e => (string)e.Key, e => (string?)e.Value, StringComparer.Ordinal));
+}
+catch (InvalidSettingsException exception)
+{
+    await Console.Error.WriteLineAsync($"user-events silo: {exception.Message}");
+    return 2;
+}
+
+var builder = WebApplication.CreateBuilder(args);
+builder.WebHost.UseUrls($"http://0.0.0.0:{settings.HttpPort}");
+builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(45));
+builder.Logging.AddSimpleConsole(o =>
+{
+    o.SingleLine = true;
+    o.TimestampFormat = "HH:mm:ss.fff ";
+});
+
+using (var startupLoggers = LoggerFactory.Create(l => l.AddSimpleConsole(o => o.SingleLine = true)))
+{
+    await DatabaseStartup.PrepareAsync(settings, startupLoggers, CancellationToken.None);
+}
+
+var dataSource = NpgsqlDataSource.Create(settings.PostgresConnectionString);
+builder.Host.UseOrleans(silo =>
+{
+    silo.Configure<ClusterOptions>(o =>
+    {
+        o.ClusterId = settings.ClusterId;
+        o.ServiceId = settings.ServiceId;
+    });
+    silo.UseAdoNetClustering(o =>
+    {
+        o.Invariant = "Npgsql";
+        o.ConnectionString = settings.PostgresConnectionString;
+    });
+    if (settings.AdvertisedIp is { } ip)
+    {
+        silo.ConfigureEndpoints(IPAddress.Parse(ip), settings.SiloPort, settings.GatewayPort, listenOnAnyHostAddress: true);
+    }
+    else
+    {
+        silo.ConfigureEndpoints(settings.SiloPort, settings.GatewayPort, listenOnAnyHostAddress: true);
+    }
+
+    silo.AddUserEventsIngestion(
+        dataSource,
+        kafka =>
+        {
+            kafka.BootstrapServers = settings.KafkaBroker;
+            kafka.Topic = settings.KafkaTopic;
+            kafka.StartingOffsets = settings.KafkaStartingOffsets;
+            kafka.MaxRecordsPerBatch = settings.KafkaMaxRecordsPerBatch;
+            foreach (var (key, value) in settings.KafkaClientSettings)
+            {
+                kafka.ClientSettings[key] = value;
+            }
+        },
+        writer =>
+        {
+            writer.MaxBufferedRecords = settings.WriterMaxBufferedRecords;
+            writer.FlushInterval = settings.WriterFlushInterval;
+            writer.MaxConcurrentFlushes = settings.WriterMaxConcurrentFlushes;
+        },
+        settings.StreamCacheSize);
+    silo.AddDashboard();
+});
+
+var app = builder.Build();
+app.MapOrleansDashboard("/dashboard");
+app.MapGet("/health/live", () => Results.Ok("live"));
+app.MapGet("/", () => Results.Redirect("/dashboard"));
+app.Logger.LogInformation(
+    "Silo {Cluster} starting: Kafka {Broker} topic {Topic} ({StartingOffsets} for new partitions), PostgreSQL {Database}, silo port {SiloPort}, gateway {GatewayPort}, dashboard http://localhost:{HttpPort}/dashboard",
+    settings.ClusterId, settings.KafkaBroker, settings.KafkaTopic, settings.KafkaStartingOffsets, settings.DescribePostgres, settings.SiloPort, settings.GatewayPort, settings.HttpPort);
+await app.RunAsync();
+await dataSource.DisposeAsync();
+return 0;

@@ -1,0 +1,45 @@
+using Confluent.Kafka;
+using UserEvents.Orleans.Contracts;
+using UserEvents.Orleans.Streaming.Kafka;
+
+namespace UserEvents.Orleans.Grains.Decoding;
+
+/// <summary>Decodes the records of one partition range into a <see cref="UserEventBatch"/>: valid events and dead letters.</summary>
+public sealed class UserEventRecordDecoder(UserEventJsonReader reader) : IKafkaRecordDecoder
+{
+    public object Decode(KafkaRecordRange range, IReadOnlyList<ConsumeResult<byte[]?, byte[]?>> records)
+    {
+        var events = new List<UserEvent>(records.Count);
+        List<RejectedRecord>? rejections = null;
+        var newest = DateTimeOffset.MinValue;
+        foreach (var record in records)
+        {
+            var message = record.Message;
+            var offset = record.Offset.Value;
+            if (message.Value is null)
+            {
+                (rejections ??= []).Add(new RejectedRecord(offset, message.Key, null, "no value (null record)"));
+            }
+            else if (reader.TryRead(message.Value, offset, out var userEvent, out var reason))
+            {
+                events.Add(userEvent);
+            }
+            else
+            {
+                (rejections ??= []).Add(new RejectedRecord(offset, message.Key, message.Value, reason!));
+            }
+
+            var timestamp = message.Timestamp;
+            if (timestamp.Type != TimestampType.NotAvailable)
+            {
+                var time = DateTimeOffset.FromUnixTimeMilliseconds(timestamp.UnixTimestampMs);
+                if (time > newest)
+                {
+                    newest = time;
+                }
+            }
+        }
+
+        return new UserEventBatch(range.Topic, range.Partition, range.FromOffset, range.ToOffset, [.. events], rejections?.ToArray() ?? [], newest);
+    }
+}

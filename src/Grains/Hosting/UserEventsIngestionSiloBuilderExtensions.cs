@@ -1,0 +1,51 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Npgsql;
+using Orleans.Runtime;
+using UserEvents.Orleans.Contracts;
+using UserEvents.Orleans.Grains.Decoding;
+using UserEvents.Orleans.Grains.Writing;
+using UserEvents.Orleans.Postgres.Checkpoints;
+using UserEvents.Orleans.Postgres.Events;
+using UserEvents.Orleans.Streaming.Kafka;
+using UserEvents.Orleans.Streaming.Kafka.Hosting;
+
+namespace UserEvents.Orleans.Grains.Hosting;
+
+/// <summary>Wires the Kafka-to-PostgreSQL pipeline into a silo: stream provider, decoder, checkpoints, writer.</summary>
+public static class UserEventsIngestionSiloBuilderExtensions
+{
+    /// <summary>
+    /// Reads the topic of <paramref name="configureKafka"/> into partition streams of <see cref="StreamNames.UserEventsNamespace"/>
+    /// and stores them through <paramref name="dataSource"/> exactly once.
+    /// </summary>
+    public static ISiloBuilder AddUserEventsIngestion(
+        this ISiloBuilder builder,
+        NpgsqlDataSource dataSource,
+        Action<KafkaStreamOptions> configureKafka,
+        Action<GroupCommitOptions>? configureWriter = null,
+        int streamCacheSize = 64)
+    {
+        builder.AddKafkaStreams(StreamNames.KafkaProvider, options =>
+        {
+            options.StreamNamespace = StreamNames.UserEventsNamespace;
+            configureKafka(options);
+        }, stream => stream.Configure<global::Orleans.Configuration.SimpleQueueCacheOptions>(cache => cache.Configure(o => o.CacheSize = streamCacheSize)));
+
+        var services = builder.Services;
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton(dataSource);
+        services.AddSingleton<IKafkaCheckpointStore, PostgresCheckpointStore>();
+        services.AddSingleton<UserEventJsonReader>();
+        services.AddSingleton<IKafkaRecordDecoder, UserEventRecordDecoder>();
+        services.AddSingleton<PostgresBatchCommitter>();
+        var writer = services.AddOptions<GroupCommitOptions>();
+        if (configureWriter is not null)
+        {
+            writer.Configure(configureWriter);
+        }
+
+        services.AddTransient<IConfigurationValidator, GroupCommitOptionsValidator>();
+        return builder;
+    }
+}

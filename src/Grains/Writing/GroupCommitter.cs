@@ -1,0 +1,181 @@
+using Microsoft.Extensions.Logging;
+using Polly;
+using Polly.Retry;
+using UserEvents.Orleans.Contracts;
+
+namespace UserEvents.Orleans.Grains.Writing;
+
+/// <summary>
+/// Buffers batches from many partitions and commits them together: a flush starts when enough records are buffered
+/// or the flush interval has passed, with at most a fixed number of flushes at once. Each caller's task completes
+/// when its batch's transaction has committed, or fails when it could not be committed (then nothing of it is stored).
+/// </summary>
+public sealed partial class GroupCommitter
+{
+    public delegate Task<BatchCommitOutcome[]> CommitFunc(IReadOnlyList<UserEventBatch> batches, CancellationToken cancellationToken);
+
+    private readonly CommitFunc commit;
+    private readonly GroupCommitOptions options;
+    private readonly TimeProvider time;
+    private readonly ILogger logger;
+    private readonly ResiliencePipeline retry;
+    private readonly Lock gate = new();
+    private List<PendingBatch> buffer = [];
+    private int bufferedRecords;
+    private int flushesRunning;
+    private bool timerArmed;
+
+    public GroupCommitter(CommitFunc commit, GroupCommitOptions options, TimeProvider time, ILogger logger)
+    {
+        this.commit = commit;
+        this.options = options;
+        this.time = time;
+        this.logger = logger;
+        retry = options.RetryAttempts == 0
+            ? ResiliencePipeline.Empty
+            : new ResiliencePipelineBuilder { TimeProvider = time }
+                .AddRetry(new RetryStrategyOptions
+                {
+                    ShouldHandle = new PredicateBuilder().Handle<Exception>(e => e is not OperationCanceledException),
+                    MaxRetryAttempts = options.RetryAttempts,
+                    BackoffType = DelayBackoffType.Exponential,
+                    Delay = TimeSpan.FromMilliseconds(250),
+                    UseJitter = true,
+                    OnRetry = args =>
+                    {
+                        LogRetry(args.Outcome.Exception, args.AttemptNumber + 1, args.RetryDelay);
+                        return default;
+                    },
+                })
+                .Build();
+    }
+
+    /// <summary>Batches and records waiting for a flush.</summary>
+    public (int Batches, int Records) Buffered
+    {
+        get
+        {
+            lock (gate)
+            {
+                return (buffer.Count, bufferedRecords);
+            }
+        }
+    }
+
+    /// <summary>Buffers the batch; the task completes when it is durable.</summary>
+    public Task<BatchCommitOutcome> WriteAsync(UserEventBatch batch)
+    {
+        var pending = new PendingBatch(batch);
+        lock (gate)
+        {
+            buffer.Add(pending);
+            bufferedRecords += batch.RecordCount;
+            StartFlushes(intervalPassed: false);
+            if (buffer.Count > 0 && !timerArmed)
+            {
+                timerArmed = true;
+                _ = FlushWhenIntervalPassedAsync();
+            }
+        }
+
+        return pending.Completion.Task;
+    }
+
+    private void StartFlushes(bool intervalPassed)
+    {
+        while (buffer.Count > 0 && flushesRunning < options.MaxConcurrentFlushes && (intervalPassed || bufferedRecords >= options.MaxBufferedRecords))
+        {
+            var taken = TakeUpTo(options.MaxBufferedRecords);
+            flushesRunning++;
+            _ = FlushAsync(taken);
+        }
+    }
+
+    private List<PendingBatch> TakeUpTo(int maxRecords)
+    {
+        var records = 0;
+        var count = 0;
+        while (count < buffer.Count && (count == 0 || records + buffer[count].Batch.RecordCount <= maxRecords))
+        {
+            records += buffer[count].Batch.RecordCount;
+            count++;
+        }
+
+        List<PendingBatch> taken;
+        if (count == buffer.Count)
+        {
+            taken = buffer;
+            buffer = [];
+        }
+        else
+        {
+            taken = buffer.GetRange(0, count);
+            buffer.RemoveRange(0, count);
+        }
+
+        bufferedRecords -= records;
+        return taken;
+    }
+
+    private async Task FlushWhenIntervalPassedAsync()
+    {
+        await Task.Delay(options.FlushInterval, time);
+        lock (gate)
+        {
+            timerArmed = false;
+            StartFlushes(intervalPassed: true);
+            if (buffer.Count > 0)
+            {
+                timerArmed = true;
+                _ = FlushWhenIntervalPassedAsync();
+            }
+        }
+    }
+
+    private async Task FlushAsync(List<PendingBatch> pending)
+    {
+        var batches = pending.ConvertAll(p => p.Batch);
+        try
+        {
+            var started = time.GetTimestamp();
+            var outcomes = await retry.ExecuteAsync(async token => await commit(batches, token), CancellationToken.None);
+            LogFlushed(batches.Count, batches.Sum(b => b.RecordCount), time.GetElapsedTime(started).TotalMilliseconds);
+            for (var i = 0; i < pending.Count; i++)
+            {
+                pending[i].Completion.TrySetResult(outcomes[i]);
+            }
+        }
+        catch (Exception exception)
+        {
+            LogFlushFailed(exception, batches.Count, options.RetryAttempts + 1);
+            foreach (var p in pending)
+            {
+                p.Completion.TrySetException(exception);
+            }
+        }
+        finally
+        {
+            lock (gate)
+            {
+                flushesRunning--;
+                StartFlushes(intervalPassed: false);
+            }
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Committed {Batches} batches ({Records} records) in {ElapsedMs:F1} ms")]
+    private partial void LogFlushed(int batches, int records, double elapsedMs);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "PostgreSQL commit failed (attempt {Attempt}); retrying in {Delay}")]
+    private partial void LogRetry(Exception? exception, int attempt, TimeSpan delay);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "PostgreSQL commit of {Batches} batches failed {Attempts} times; nothing of them was stored, they will be delivered again")]
+    private partial void LogFlushFailed(Exception exception, int batches, int attempts);
+
+    private sealed class PendingBatch(UserEventBatch batch)
+    {
+        public UserEventBatch Batch { get; } = batch;
+
+        public TaskCompletionSource<BatchCommitOutcome> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+}

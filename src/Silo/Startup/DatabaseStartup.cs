@@ -1,0 +1,50 @@
+using Npgsql;
+using Polly;
+using Polly.Retry;
+using UserEvents.Orleans.Postgres.Schema;
+using UserEvents.Orleans.Silo.Configuration;
+
+namespace UserEvents.Orleans.Silo.Startup;
+
+/// <summary>Waits for PostgreSQL (saying so in the log) and applies the schema before Orleans starts.</summary>
+public static partial class DatabaseStartup
+{
+    public static async Task PrepareAsync(SiloSettings settings, ILoggerFactory loggerFactory, CancellationToken cancellationToken)
+    {
+        var logger = loggerFactory.CreateLogger(typeof(DatabaseStartup));
+        var pipeline = new ResiliencePipelineBuilder()
+            .AddRetry(new RetryStrategyOptions
+            {
+                ShouldHandle = new PredicateBuilder().Handle<NpgsqlException>().Handle<System.Net.Sockets.SocketException>()
+                    .Handle<InvalidOperationException>(e => e.InnerException is NpgsqlException),
+                MaxRetryAttempts = int.MaxValue,
+                BackoffType = DelayBackoffType.Exponential,
+                Delay = TimeSpan.FromSeconds(1),
+                MaxDelay = TimeSpan.FromSeconds(15),
+                OnRetry = args =>
+                {
+                    LogUnreachable(logger, settings.DescribePostgres, args.Outcome.Exception?.Message ?? "unknown error", args.RetryDelay);
+                    return default;
+                },
+            })
+            .Build();
+
+        await pipeline.ExecuteAsync(async token =>
+        {
+            await using var connection = new NpgsqlConnection(settings.PostgresConnectionString);
+            await connection.OpenAsync(token);
+            if (settings.PostgresMigrate)
+            {
+                new PostgresSchemaMigrator(loggerFactory.CreateLogger<PostgresSchemaMigrator>()).Migrate(settings.PostgresConnectionString, createDatabase: false);
+            }
+        }, cancellationToken);
+
+        LogReady(logger, settings.DescribePostgres, settings.PostgresMigrate);
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "PostgreSQL {Database} is not reachable ({Error}); retrying in {Delay}")]
+    private static partial void LogUnreachable(ILogger logger, string database, string error, TimeSpan delay);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "PostgreSQL {Database} reachable; schema migrated: {Migrated}")]
+    private static partial void LogReady(ILogger logger, string database, bool migrated);
+}

@@ -1,0 +1,42 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using Orleans.Configuration;
+using Orleans.Hosting;
+using Orleans.Runtime;
+using Orleans.Streams;
+
+namespace UserEvents.Orleans.Streaming.Kafka.Hosting;
+
+/// <summary>Adds a Kafka persistent-stream provider to a silo.</summary>
+public static class KafkaStreamSiloBuilderExtensions
+{
+    /// <summary>
+    /// Adds stream provider <paramref name="name"/> reading <see cref="KafkaStreamOptions.Topic"/>: one Orleans queue per
+    /// partition, placed on silos by Orleans' queue balancer. Register an <see cref="IKafkaRecordDecoder"/> and an
+    /// <see cref="IKafkaCheckpointStore"/> (keyed by <paramref name="name"/> or unkeyed). Batches are retried until
+    /// delivered (<see cref="StreamPullingAgentOptions.MaxEventDeliveryTime"/> is unlimited), and consumers subscribe implicitly.
+    /// </summary>
+    public static ISiloBuilder AddKafkaStreams(
+        this ISiloBuilder builder,
+        string name,
+        Action<KafkaStreamOptions> configureOptions,
+        Action<ISiloPersistentStreamConfigurator>? configureStream = null)
+    {
+        builder.AddPersistentStreams(name, KafkaQueueAdapterFactory.Create, stream =>
+        {
+            stream.Configure<KafkaStreamOptions>(options => options.Configure(configureOptions));
+            stream.ConfigureStreamPubSub(StreamPubSubType.ImplicitOnly);
+            stream.ConfigurePullingAgent(agent => agent.Configure(o =>
+            {
+                o.MaxEventDeliveryTime = Timeout.InfiniteTimeSpan;
+                o.GetQueueMsgsTimerPeriod = TimeSpan.FromMilliseconds(50);
+            }));
+            stream.Configure<SimpleQueueCacheOptions>(cache => cache.Configure(o => o.CacheSize = 64));
+            configureStream?.Invoke(stream);
+        });
+
+        builder.Services.AddTransient<IConfigurationValidator>(services =>
+            new KafkaStreamOptionsValidator(services.GetRequiredService<IOptionsMonitor<KafkaStreamOptions>>().Get(name), name));
+        return builder;
+    }
+}

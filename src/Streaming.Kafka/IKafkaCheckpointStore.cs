@@ -1,0 +1,17 @@
+namespace UserEvents.Orleans.Streaming.Kafka;
+
+/// <summary>
+/// Where each partition's checkpoint (the next offset to store) lives. The provider only reads it and pins
+/// a partition's starting point; moving it forward is the sink's job, in the same transaction as the data.
+/// </summary>
+public interface IKafkaCheckpointStore
+{
+    /// <summary>The partition's checkpoint, or null when it has none yet.</summary>
+    Task<long?> ReadAsync(string topic, int partition, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Stores <paramref name="startOffset"/> as the partition's checkpoint unless it already has one,
+    /// and returns the checkpoint that is stored now (the existing one wins a race).
+    /// </summary>
+    Task<long> PinAsync(string topic, int partition, long startOffset, CancellationToken cancellationToken);
+}

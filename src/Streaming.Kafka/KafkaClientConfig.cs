@@ -1,0 +1,48 @@
+using Confluent.Kafka;
+
+namespace UserEvents.Orleans.Streaming.Kafka;
+
+/// <summary>Builds the librdkafka settings of the provider's clients.</summary>
+internal static class KafkaClientConfig
+{
+    private static readonly HashSet<string> ProviderOwnedKeys = new(StringComparer.Ordinal)
+    {
+        "bootstrap.servers", "enable.auto.commit", "enable.auto.offset.store", "auto.offset.reset", "group.id", "enable.partition.eof",
+    };
+
+    /// <summary>True for settings the provider must control for the exactly-once protocol to hold.</summary>
+    public static bool IsOwnedByProvider(string key) => ProviderOwnedKeys.Contains(key);
+
+    /// <summary>
+    /// A consumer that never commits offsets to Kafka (checkpoints live in the checkpoint store), never joins a group
+    /// (partitions are assigned explicitly) and reports an out-of-range position instead of silently jumping.
+    /// </summary>
+    public static ConsumerConfig ForReceiver(KafkaStreamOptions options, string providerName)
+    {
+        var config = new ConsumerConfig(new Dictionary<string, string>(options.ClientSettings))
+        {
+            BootstrapServers = options.BootstrapServers,
+            GroupId = $"orleans-{providerName}-{options.Topic}",
+            EnableAutoCommit = false,
+            EnableAutoOffsetStore = false,
+            EnablePartitionEof = false,
+            AutoOffsetReset = AutoOffsetReset.Error,
+            ClientId = $"orleans-{providerName}",
+        };
+
+        // Bounded prefetch per partition: Orleans' cache, not librdkafka, holds the backlog.
+        config.QueuedMaxMessagesKbytes ??= 16 * 1024;
+        config.FetchWaitMaxMs ??= 100;
+        config.MaxPartitionFetchBytes ??= 4 * 1024 * 1024;
+        config.SocketKeepaliveEnable ??= true;
+        return config;
+    }
+
+    /// <summary>Settings for metadata requests.</summary>
+    public static AdminClientConfig ForMetadata(KafkaStreamOptions options, string providerName) =>
+        new(new Dictionary<string, string>(options.ClientSettings))
+        {
+            BootstrapServers = options.BootstrapServers,
+            ClientId = $"orleans-{providerName}-metadata",
+        };
+}

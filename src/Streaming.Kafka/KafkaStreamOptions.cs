@@ -1,0 +1,38 @@
+namespace UserEvents.Orleans.Streaming.Kafka;
+
+/// <summary>Settings of one Kafka stream provider. Validated at silo start by <see cref="KafkaStreamOptionsValidator"/>.</summary>
+public sealed class KafkaStreamOptions
+{
+    /// <summary>Kafka <c>bootstrap.servers</c>.</summary>
+    public string BootstrapServers { get; set; } = "localhost:9092";
+
+    /// <summary>The topic to read; each of its partitions becomes one Orleans queue.</summary>
+    public string Topic { get; set; } = string.Empty;
+
+    /// <summary>The Orleans stream namespace of the partition streams; a stream's key is its partition number.</summary>
+    public string StreamNamespace { get; set; } = string.Empty;
+
+    /// <summary>Where a partition without checkpoint starts; the choice is pinned in the checkpoint store before the first read.</summary>
+    public KafkaStartingOffsets StartingOffsets { get; set; } = KafkaStartingOffsets.Latest;
+
+    /// <summary>The most Kafka records packed into one batch container (one stream event).</summary>
+    public int MaxRecordsPerBatch { get; set; } = 5000;
+
+    /// <summary>
+    /// How long a partition's checkpoint may stay behind what its receiver has read before the receiver
+    /// re-reads from the checkpoint. It only acts after a batch was lost, which the protocol does not expect.
+    /// </summary>
+    public TimeSpan StalledCheckpointTimeout { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>How often a receiver with unconfirmed reads looks at its partition's checkpoint.</summary>
+    public TimeSpan CheckpointProbeInterval { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>How long metadata and watermark requests may take before they are retried.</summary>
+    public TimeSpan MetadataTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// Further librdkafka settings passed through unchanged to every client of the provider
+    /// (e.g. <c>security.protocol</c>, <c>sasl.mechanism</c>, <c>sasl.username</c>, <c>ssl.ca.location</c>).
+    /// </summary>
+    public IDictionary<string, string> ClientSettings { get; } = new Dictionary<string, string>(StringComparer.Ordinal);
+}

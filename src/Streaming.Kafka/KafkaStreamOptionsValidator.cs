@@ -1,0 +1,81 @@
+using Orleans;
+using Orleans.Runtime;
+
+namespace UserEvents.Orleans.Streaming.Kafka;
+
+/// <summary>Stops the silo at start when the Kafka stream provider's settings cannot work, naming the setting.</summary>
+public sealed class KafkaStreamOptionsValidator(KafkaStreamOptions options, string providerName) : IConfigurationValidator
+{
+    /// <inheritdoc />
+    public void ValidateConfiguration()
+    {
+        foreach (var error in Validate(options))
+        {
+            throw new OrleansConfigurationException($"Kafka stream provider '{providerName}': {error}");
+        }
+    }
+
+    /// <summary>Every problem with the options, each naming its setting; empty when they are valid.</summary>
+    public static IEnumerable<string> Validate(KafkaStreamOptions options)
+    {
+        if (string.IsNullOrWhiteSpace(options.BootstrapServers))
+        {
+            yield return $"{nameof(KafkaStreamOptions.BootstrapServers)} is empty; set it to host:port[,host:port...]";
+        }
+        else
+        {
+            foreach (var server in options.BootstrapServers.Split(',', StringSplitOptions.TrimEntries))
+            {
+                var colon = server.LastIndexOf(':');
+                if (colon <= 0 || !int.TryParse(server[(colon + 1)..], out var port) || port is < 1 or > 65535)
+                {
+                    yield return $"{nameof(KafkaStreamOptions.BootstrapServers)} entry '{server}' is not host:port";
+                }
+            }
+        }
+
+        if (string.IsNullOrWhiteSpace(options.Topic))
+        {
+            yield return $"{nameof(KafkaStreamOptions.Topic)} is empty";
+        }
+        else if (options.Topic.Length > 249 || options.Topic.Any(c => !(char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or '-')))
+        {
+            yield return $"{nameof(KafkaStreamOptions.Topic)} '{options.Topic}' is not a legal Kafka topic name (letters, digits, '.', '_', '-'; at most 249)";
+        }
+
+        if (string.IsNullOrWhiteSpace(options.StreamNamespace))
+        {
+            yield return $"{nameof(KafkaStreamOptions.StreamNamespace)} is empty";
+        }
+
+        if (!Enum.IsDefined(options.StartingOffsets))
+        {
+            yield return $"{nameof(KafkaStreamOptions.StartingOffsets)} must be Earliest or Latest";
+        }
+
+        if (options.MaxRecordsPerBatch is < 1 or > 1_000_000)
+        {
+            yield return $"{nameof(KafkaStreamOptions.MaxRecordsPerBatch)} must be between 1 and 1000000, not {options.MaxRecordsPerBatch}";
+        }
+
+        if (options.CheckpointProbeInterval <= TimeSpan.Zero)
+        {
+            yield return $"{nameof(KafkaStreamOptions.CheckpointProbeInterval)} must be positive";
+        }
+
+        if (options.StalledCheckpointTimeout < options.CheckpointProbeInterval)
+        {
+            yield return $"{nameof(KafkaStreamOptions.StalledCheckpointTimeout)} must be at least {nameof(KafkaStreamOptions.CheckpointProbeInterval)}";
+        }
+
+        if (options.MetadataTimeout <= TimeSpan.Zero)
+        {
+            yield return $"{nameof(KafkaStreamOptions.MetadataTimeout)} must be positive";
+        }
+
+        foreach (var key in options.ClientSettings.Keys.Where(KafkaClientConfig.IsOwnedByProvider))
+        {
+            yield return $"{nameof(KafkaStreamOptions.ClientSettings)} may not set '{key}': the provider owns it";
+        }
+    }
+}
