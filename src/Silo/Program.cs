@@ -31,6 +31,7 @@ builder.Logging.AddSimpleConsole(o =>
 using (var startupLoggers = LoggerFactory.Create(l => l.AddSimpleConsole(o => o.SingleLine = true)))
 {
     await DatabaseStartup.PrepareAsync(settings, startupLoggers, CancellationToken.None);
+    await KafkaStartup.WaitForTopicAsync(settings, startupLoggers, CancellationToken.None);
 }
 
 var dataSource = NpgsqlDataSource.Create(settings.PostgresConnectionString);

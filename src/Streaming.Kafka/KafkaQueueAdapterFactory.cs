@@ -70,7 +70,7 @@ public sealed class KafkaQueueAdapterFactory : IQueueAdapterFactory
     private HashRingBasedStreamQueueMapper CreateQueueMapper()
     {
         var logger = loggerFactory.CreateLogger<KafkaQueueAdapterFactory>();
-        var partitions = KafkaTopicPartitions.Read(options, name, logger, CancellationToken.None);
+        var partitions = KafkaTopicMetadata.WaitForPartitionCount(options, name, logger, CancellationToken.None);
         logger.LogInformation("Stream provider {Provider}: Kafka topic {Topic} has {Partitions} partitions, one Orleans queue each", name, options.Topic, partitions);
         return new HashRingBasedStreamQueueMapper(new HashRingStreamQueueMapperOptions { TotalQueueCount = partitions }, name);
     }

@@ -7,9 +7,10 @@ using ErrorCode = Confluent.Kafka.ErrorCode;
 namespace UserEvents.Orleans.Streaming.Kafka;
 
 /// <summary>Reads how many partitions the topic has, retrying until the broker answers and the topic exists.</summary>
-internal static partial class KafkaTopicPartitions
+public static partial class KafkaTopicMetadata
 {
-    public static int Read(KafkaStreamOptions options, string providerName, ILogger logger, CancellationToken cancellationToken)
+    /// <summary>The topic's partition count; blocks, logging each failed attempt, until the broker answers and the topic exists.</summary>
+    public static int WaitForPartitionCount(KafkaStreamOptions options, string providerName, ILogger logger, CancellationToken cancellationToken)
     {
         var pipeline = new ResiliencePipelineBuilder<int>()
             .AddRetry(new RetryStrategyOptions<int>
@@ -22,18 +23,21 @@ internal static partial class KafkaTopicPartitions
                 UseJitter = true,
                 OnRetry = args =>
                 {
-                    LogRetry(logger, args.Outcome.Exception, options.Topic, options.BootstrapServers, args.AttemptNumber + 1, args.RetryDelay);
+                    LogRetry(logger, options.Topic, options.BootstrapServers, args.Outcome.Exception?.Message ?? "no answer", args.AttemptNumber + 1, args.RetryDelay);
                     return default;
                 },
             })
             .Build();
 
-        return pipeline.Execute(_ => ReadOnce(options, providerName), cancellationToken);
+        return pipeline.Execute(_ => ReadOnce(options, providerName, logger), cancellationToken);
     }
 
-    private static int ReadOnce(KafkaStreamOptions options, string providerName)
+    private static int ReadOnce(KafkaStreamOptions options, string providerName, ILogger logger)
     {
-        using var admin = new AdminClientBuilder(KafkaClientConfig.ForMetadata(options, providerName)).Build();
+        using var admin = new AdminClientBuilder(KafkaClientConfig.ForMetadata(options, providerName))
+            .SetLogHandler((_, message) => LogClient(logger, message.Level.ToString(), message.Message))
+            .SetErrorHandler((_, error) => LogClient(logger, "error", error.Reason))
+            .Build();
         var metadata = admin.GetMetadata(options.Topic, options.MetadataTimeout);
         var topic = metadata.Topics.SingleOrDefault(t => t.Topic == options.Topic);
         if (topic is null || topic.Error.Code == ErrorCode.UnknownTopicOrPart || topic.Partitions.Count == 0)
@@ -49,8 +53,11 @@ internal static partial class KafkaTopicPartitions
         return topic.Partitions.Count;
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Kafka topic {Topic} on {Brokers} is not available yet (attempt {Attempt}); retrying in {Delay}")]
-    private static partial void LogRetry(ILogger logger, Exception? exception, string topic, string brokers, int attempt, TimeSpan delay);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Kafka topic {Topic} on {Brokers} is not available yet ({Error}; attempt {Attempt}); retrying in {Delay}")]
+    private static partial void LogRetry(ILogger logger, string topic, string brokers, string error, int attempt, TimeSpan delay);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "librdkafka {Level}: {Message}")]
+    private static partial void LogClient(ILogger logger, string level, string message);
 
     private sealed class TopicNotFoundException(string message) : Exception(message);
 }

@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Runs every test against real parts: a PostgreSQL server (a throwaway cluster of this checkout),
+# our local Kafka broker over TCP (started by the tests), kcat, Orleans test clusters and silo processes.
+# Installs PostgreSQL and kcat from the distribution when they are missing (as root, or with sudo).
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+CONFIGURATION="${CONFIGURATION:-Release}"
+
+if ! command -v kcat >/dev/null 2>&1; then
+  echo "test.sh: installing kcat" >&2
+  SUDO=""; [ "$(id -u)" = 0 ] || SUDO=sudo
+  $SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq kcat >/dev/null
+fi
+
+export PGPORT="${PGPORT:-5433}"
+"$ROOT/scripts/postgres.sh" start
+export USER_EVENTS_TEST_POSTGRES="${USER_EVENTS_TEST_POSTGRES:-Host=127.0.0.1;Port=$PGPORT;Username=postgres;Password=postgres;Database=postgres}"
+
+dotnet build UserEvents.Orleans.sln -c "$CONFIGURATION" -nologo -v quiet -clp:ErrorsOnly
+set +e
+dotnet test UserEvents.Orleans.sln -c "$CONFIGURATION" --no-build -nologo --logger "console;verbosity=normal" "$@" 2>&1 | tee "$ROOT/.local/test-output.log"
+status=${PIPESTATUS[0]}
+set -e
+summary=$(grep -E "Failed: +[0-9]+, Passed: +[0-9]+" "$ROOT/.local/test-output.log" | tail -n1 || true)
+if [ -n "$summary" ]; then
+  failed=$(echo "$summary" | sed -E 's/.*Failed: +([0-9]+).*/\1/')
+  passed=$(echo "$summary" | sed -E 's/.*Passed: +([0-9]+).*/\1/')
+  skipped=$(echo "$summary" | sed -E 's/.*Skipped: +([0-9]+).*/\1/')
+  echo "tests: $passed passed, $failed failed, $skipped skipped"
+fi
+exit "$status"
