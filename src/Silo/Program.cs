@@ -27,6 +27,7 @@ builder.Logging.AddSimpleConsole(o =>
     o.SingleLine = true;
     o.TimestampFormat = "HH:mm:ss.fff ";
 });
+builder.Logging.AddFilter("Polly", LogLevel.Warning);
 
 using (var startupLoggers = LoggerFactory.Create(l => l.AddSimpleConsole(o => o.SingleLine = true)))
 {
