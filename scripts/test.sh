@@ -17,6 +17,12 @@ export PGPORT="${PGPORT:-5433}"
 "$ROOT/scripts/postgres.sh" start
 export USER_EVENTS_TEST_POSTGRES="${USER_EVENTS_TEST_POSTGRES:-Host=127.0.0.1;Port=$PGPORT;Username=postgres;Password=postgres;Database=postgres}"
 
+# Databases left by earlier runs (each test makes its own, named <prefix>_<guid>).
+PGPASSWORD=postgres psql -h 127.0.0.1 -p "$PGPORT" -U postgres -d postgres -tAc \
+  "SELECT datname FROM pg_database WHERE datname ~ '^[a-z]+_[0-9a-f]{20,}$'" | while read -r db; do
+  PGPASSWORD=postgres psql -h 127.0.0.1 -p "$PGPORT" -U postgres -d postgres -qc "DROP DATABASE IF EXISTS \"$db\" WITH (FORCE)" || true
+done
+
 dotnet build UserEvents.Orleans.sln -c "$CONFIGURATION" -nologo -v quiet -clp:ErrorsOnly
 set +e
 dotnet test UserEvents.Orleans.sln -c "$CONFIGURATION" --no-build -nologo --logger "console;verbosity=normal" "$@" 2>&1 | tee "$ROOT/.local/test-output.log"
