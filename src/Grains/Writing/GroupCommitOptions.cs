@@ -4,7 +4,7 @@ namespace UserEvents.Orleans.Grains.Writing;
 public sealed class GroupCommitOptions
 {
     /// <summary>Flush as soon as this many records (events and dead letters) are buffered.</summary>
-    public int MaxBufferedRecords { get; set; } = 20_000;
+    public int MaxBufferedRecords { get; set; } = 10_000;
 
     /// <summary>Flush what is buffered at the latest this long after the first batch arrived.</summary>
     public TimeSpan FlushInterval { get; set; } = TimeSpan.FromMilliseconds(25);

@@ -98,7 +98,7 @@ public sealed record SiloSettings
             GatewayPort = reader.Int("ORLEANS_GATEWAY_PORT", 30000, 1, 65535),
             AdvertisedIp = reader.IpOrNull("ORLEANS_ADVERTISED_IP"),
             HttpPort = reader.Int("HTTP_PORT", 8080, 1, 65535),
-            WriterMaxBufferedRecords = reader.Int("WRITER_MAX_BUFFERED_RECORDS", 20_000, 1, 10_000_000),
+            WriterMaxBufferedRecords = reader.Int("WRITER_MAX_BUFFERED_RECORDS", 10_000, 1, 10_000_000),
             WriterFlushInterval = TimeSpan.FromMilliseconds(reader.Int("WRITER_FLUSH_INTERVAL_MS", 25, 0, 10_000)),
             WriterMaxConcurrentFlushes = reader.Int("WRITER_MAX_CONCURRENT_FLUSHES", 2, 1, 64),
             StreamCacheSize = reader.Int("STREAM_CACHE_SIZE", 64, 10, 100_000),
