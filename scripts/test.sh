@@ -28,11 +28,8 @@ set +e
 dotnet test UserEvents.Orleans.sln -c "$CONFIGURATION" --no-build -nologo --logger "console;verbosity=normal" "$@" 2>&1 | tee "$ROOT/.local/test-output.log"
 status=${PIPESTATUS[0]}
 set -e
-summary=$(grep -E "Failed: +[0-9]+, Passed: +[0-9]+" "$ROOT/.local/test-output.log" | tail -n1 || true)
-if [ -n "$summary" ]; then
-  failed=$(echo "$summary" | sed -E 's/.*Failed: +([0-9]+).*/\1/')
-  passed=$(echo "$summary" | sed -E 's/.*Passed: +([0-9]+).*/\1/')
-  skipped=$(echo "$summary" | sed -E 's/.*Skipped: +([0-9]+).*/\1/')
-  echo "tests: $passed passed, $failed failed, $skipped skipped"
+count() { grep -E "^ +$1: +[0-9]+" "$ROOT/.local/test-output.log" | tail -n1 | grep -oE "[0-9]+" || echo 0; }
+if grep -qE "^Total tests: +[0-9]+" "$ROOT/.local/test-output.log"; then
+  echo "tests: $(count Passed) passed, $(count Failed) failed, $(count Skipped) skipped"
 fi
 exit "$status"

@@ -51,7 +51,12 @@ public sealed class SiloProcessTests(ITestOutputHelper output) : IAsyncLifetime
     [Fact]
     public async Task A_silo_killed_mid_stream_and_restarted_loses_and_duplicates_nothing()
     {
-        var silo = await StartSiloAsync("silo-1", SiloProcess.EnvironmentFor(kafka.BootstrapServers, Topic, database, "kill"));
+        // Small batches and slow flushes, so the kill lands while most of the first 30,000 events are still unstored.
+        var environment = SiloProcess.EnvironmentFor(kafka.BootstrapServers, Topic, database, "kill");
+        environment["KAFKA_MAX_RECORDS_PER_BATCH"] = "200";
+        environment["WRITER_FLUSH_INTERVAL_MS"] = "100";
+        environment["WRITER_MAX_CONCURRENT_FLUSHES"] = "1";
+        var silo = await StartSiloAsync("silo-1", environment);
         var first = SampleEvents.Generate(30_000, malformedEvery: 100);
         var second = SampleEvents.Generate(30_000, malformedEvery: 100, firstId: 30_000);
 
@@ -60,6 +65,7 @@ public sealed class SiloProcessTests(ITestOutputHelper output) : IAsyncLifetime
         await silo.KillAsync();
         var atKill = await IngestionAssertions.ReadTotalsAsync(database, Topic);
         output.WriteLine($"stored when killed: {atKill}");
+        Assert.InRange(atKill.Events + atKill.Rejected, 1, first.Count - 1);
 
         await Kcat.ProduceAsync(kafka.BootstrapServers, Topic, second);
         await silo.StartAsync(TimeSpan.FromSeconds(90));

@@ -15,13 +15,15 @@ public sealed class KafkaPartitionReceiverTests : IAsyncLifetime
 {
     private const string Topic = "user-events";
     private LocalKafkaProcess kafka = null!;
+    private string database = "";
     private NpgsqlDataSource dataSource = null!;
     private PostgresCheckpointStore checkpoints = null!;
 
     public async Task InitializeAsync()
     {
         kafka = await LocalKafkaProcess.StartAsync(Topic, partitions: 6);
-        dataSource = NpgsqlDataSource.Create(await PostgresServer.CreateMigratedDatabaseAsync("receiver"));
+        database = await PostgresServer.CreateMigratedDatabaseAsync("receiver");
+        dataSource = NpgsqlDataSource.Create(database);
         checkpoints = new PostgresCheckpointStore(dataSource);
     }
 
@@ -53,7 +55,7 @@ public sealed class KafkaPartitionReceiverTests : IAsyncLifetime
         await Kcat.ProduceAsync(kafka.BootstrapServers, Topic, SampleEvents.Generate(10), partition: 1);
         await checkpoints.PinAsync(Topic, 3, 0, default);
         await Kcat.ProduceAsync(kafka.BootstrapServers, Topic, SampleEvents.Generate(10), partition: 3);
-        await PostgresServer.ExecuteAsync(dataSource.ConnectionString, $"UPDATE kafka_checkpoints SET next_offset = 4 WHERE topic = '{Topic}' AND partition = 3");
+        await PostgresServer.ExecuteAsync(database, $"UPDATE kafka_checkpoints SET next_offset = 4 WHERE topic = '{Topic}' AND partition = 3");
 
         var fresh = CreateReceiver(1, KafkaStartingOffsets.Earliest);
         var resumed = CreateReceiver(3, KafkaStartingOffsets.Latest);
