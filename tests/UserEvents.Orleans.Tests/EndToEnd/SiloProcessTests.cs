@@ -46,6 +46,10 @@ public sealed class SiloProcessTests(ITestOutputHelper output) : IAsyncLifetime
         var eventTime = await PostgresServer.ScalarAsync<DateTime>(database, "SELECT event_timestamp FROM user_events WHERE movie_id = 0");
         Assert.Equal(new DateTime(2023, 11, 29, 5, 9, 27, 890, DateTimeKind.Utc), eventTime.ToUniversalTime());
         Assert.Equal(6L, await PostgresServer.ScalarAsync<long>(database, "SELECT count(DISTINCT kafka_partition) FROM user_events"));
+
+        using var http = new HttpClient();
+        var dashboard = await http.GetAsync(new Uri($"http://127.0.0.1:{silo.HttpPort}/dashboard"));
+        Assert.True(dashboard.IsSuccessStatusCode, $"dashboard answered {dashboard.StatusCode}");
     }
 
     [Fact]
