@@ -43,6 +43,14 @@ builder.Host.UseOrleans(silo =>
         o.ClusterId = settings.ClusterId;
         o.ServiceId = settings.ServiceId;
     });
+    // A silo that stops answering is declared dead after about 3 missed 2-second probes (Orleans' default is 3 x 5 s),
+    // so its partitions resume on the other silos within ~15 s (see docs/ARCHITECTURE.md).
+    silo.Configure<ClusterMembershipOptions>(o =>
+    {
+        o.ProbeTimeout = TimeSpan.FromSeconds(2);
+        o.NumMissedProbesLimit = 3;
+        o.TableRefreshTimeout = TimeSpan.FromSeconds(5);
+    });
     silo.UseAdoNetClustering(o =>
     {
         o.Invariant = "Npgsql";

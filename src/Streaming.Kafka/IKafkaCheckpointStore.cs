@@ -14,4 +14,17 @@ public interface IKafkaCheckpointStore
     /// and returns the checkpoint that is stored now (the existing one wins a race).
     /// </summary>
     Task<long> PinAsync(string topic, int partition, long startOffset, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// When the checkpoint lies outside the partition's log [<paramref name="lowWatermark"/>, <paramref name="highWatermark"/>]
+    /// (retention deleted unread records, or the broker lost or recreated the log), moves it to <paramref name="lowWatermark"/>
+    /// and records the jump; otherwise changes nothing.
+    /// </summary>
+    Task<KafkaCheckpointReset> ResetOutOfRangeAsync(string topic, int partition, long lowWatermark, long highWatermark, CancellationToken cancellationToken);
+}
+
+/// <summary>A checkpoint before and after <see cref="IKafkaCheckpointStore.ResetOutOfRangeAsync"/>.</summary>
+public readonly record struct KafkaCheckpointReset(long Previous, long Current)
+{
+    public bool Changed => Previous != Current;
 }

@@ -26,6 +26,7 @@ internal sealed partial class KafkaPartitionReceiver : IQueueAdapterReceiver
     private IConsumer<byte[]?, byte[]?>? consumer;
     private long nextOffset;
     private long sequenceNumber;
+    private long? outOfRangeSince;
 
     public KafkaPartitionReceiver(
         string providerName,
@@ -92,6 +93,12 @@ internal sealed partial class KafkaPartitionReceiver : IQueueAdapterReceiver
             return containers;
         }
 
+        if (outOfRangeSince is not null)
+        {
+            await RecoverFromOutOfRangeAsync(cancellationToken);
+            return containers;
+        }
+
         await RewindIfCheckpointStalledAsync(cancellationToken);
 
         var records = new List<ConsumeResult<byte[]?, byte[]?>>();
@@ -104,6 +111,13 @@ internal sealed partial class KafkaPartitionReceiver : IQueueAdapterReceiver
                 try
                 {
                     result = consumer.Consume(TimeSpan.Zero);
+                }
+                catch (ConsumeException exception) when (exception.Error.Code is ErrorCode.OffsetOutOfRange or ErrorCode.Local_AutoOffsetReset or ErrorCode.Local_LogTruncation)
+                {
+                    outOfRangeSince ??= time.GetTimestamp();
+                    LogOutOfRange(options.Topic, Partition, nextOffset, exception.Error.Reason);
+                    drained = true;
+                    break;
                 }
                 catch (ConsumeException exception)
                 {
@@ -212,6 +226,51 @@ internal sealed partial class KafkaPartitionReceiver : IQueueAdapterReceiver
         nextOffset = checkpoint.Value;
         stallWatch.Reset(checkpoint.Value);
     }
+
+    /// <summary>
+    /// The position lies outside the partition's log. Once the batches already read are stored (or the stall timeout passed),
+    /// the checkpoint jumps to the log's start if it lies outside the log too (recorded in the store), and reading resumes there.
+    /// </summary>
+    private async Task RecoverFromOutOfRangeAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            var checkpoint = await checkpoints.ReadAsync(options.Topic, Partition, cancellationToken);
+            if (checkpoint < nextOffset && time.GetElapsedTime(outOfRangeSince!.Value) < options.StalledCheckpointTimeout)
+            {
+                return;
+            }
+
+            var watermarks = await Task.Run(() => consumer!.QueryWatermarkOffsets(topicPartition, options.MetadataTimeout), cancellationToken);
+            var reset = await checkpoints.ResetOutOfRangeAsync(options.Topic, Partition, watermarks.Low.Value, watermarks.High.Value, cancellationToken);
+            if (reset.Changed)
+            {
+                LogCheckpointReset(options.Topic, Partition, reset.Previous, reset.Current, watermarks.Low.Value, watermarks.High.Value);
+            }
+
+            consumer!.Assign(new TopicPartitionOffset(topicPartition, new Offset(reset.Current)));
+            nextOffset = reset.Current;
+            stallWatch.Reset(reset.Current);
+            outOfRangeSince = null;
+            LogResumed(options.Topic, Partition, reset.Current);
+        }
+        catch (Exception exception) when (exception is KafkaException or InvalidOperationException or System.Data.Common.DbException or TimeoutException)
+        {
+            LogRecoveryFailed(exception, options.Topic, Partition);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Kafka {Topic}[{Partition}] position {Offset} is outside the partition's log ({Reason}); resuming once the batches already read are stored")]
+    private partial void LogOutOfRange(string topic, int partition, long offset, string reason);
+
+    [LoggerMessage(Level = LogLevel.Critical, Message = "Kafka {Topic}[{Partition}] checkpoint {Previous} lay outside the log [{Low}, {High}]: moved to {Current} and recorded in kafka_offset_resets")]
+    private partial void LogCheckpointReset(string topic, int partition, long previous, long current, long low, long high);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Kafka {Topic}[{Partition}] reading again from {Offset}")]
+    private partial void LogResumed(string topic, int partition, long offset);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Kafka {Topic}[{Partition}] could not recover its position yet; retrying")]
+    private partial void LogRecoveryFailed(Exception exception, string topic, int partition);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Kafka {Topic}[{Partition}] had no checkpoint: pinned {StartingOffsets} = {Offset} (low {Low}, high {High})")]
     private partial void LogPinned(string topic, int partition, KafkaStartingOffsets startingOffsets, long offset, long low, long high);

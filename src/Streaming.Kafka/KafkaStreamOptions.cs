@@ -27,6 +27,12 @@ public sealed class KafkaStreamOptions
     /// <summary>How often a receiver with unconfirmed reads looks at its partition's checkpoint.</summary>
     public TimeSpan CheckpointProbeInterval { get; set; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>The pulling agent's first wait before it delivers a failed batch again (it doubles on each failure).</summary>
+    public TimeSpan MinDeliveryRetryDelay { get; set; } = TimeSpan.FromMilliseconds(200);
+
+    /// <summary>The pulling agent's longest wait between deliveries of a failed batch.</summary>
+    public TimeSpan MaxDeliveryRetryDelay { get; set; } = TimeSpan.FromSeconds(5);
+
     /// <summary>How long metadata and watermark requests may take before they are retried.</summary>
     public TimeSpan MetadataTimeout { get; set; } = TimeSpan.FromSeconds(10);
 

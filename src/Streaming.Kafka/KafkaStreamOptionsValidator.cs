@@ -68,6 +68,11 @@ public sealed class KafkaStreamOptionsValidator(KafkaStreamOptions options, stri
             yield return $"{nameof(KafkaStreamOptions.StalledCheckpointTimeout)} must be at least {nameof(KafkaStreamOptions.CheckpointProbeInterval)}";
         }
 
+        if (options.MinDeliveryRetryDelay <= TimeSpan.Zero || options.MaxDeliveryRetryDelay < options.MinDeliveryRetryDelay)
+        {
+            yield return $"{nameof(KafkaStreamOptions.MinDeliveryRetryDelay)} must be positive and at most {nameof(KafkaStreamOptions.MaxDeliveryRetryDelay)}";
+        }
+
         if (options.MetadataTimeout <= TimeSpan.Zero)
         {
             yield return $"{nameof(KafkaStreamOptions.MetadataTimeout)} must be positive";

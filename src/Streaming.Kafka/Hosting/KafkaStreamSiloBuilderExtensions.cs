@@ -32,6 +32,11 @@ public static class KafkaStreamSiloBuilderExtensions
                 o.GetQueueMsgsTimerPeriod = TimeSpan.FromMilliseconds(50);
             }));
             stream.Configure<SimpleQueueCacheOptions>(cache => cache.Configure(o => o.CacheSize = 64));
+            stream.ConfigureBackoffProvider((services, providerName) =>
+            {
+                var options = services.GetRequiredService<IOptionsMonitor<KafkaStreamOptions>>().Get(providerName);
+                return new CappedDeliveryBackoff(options.MinDeliveryRetryDelay, options.MaxDeliveryRetryDelay);
+            });
             configureStream?.Invoke(stream);
         });
 

@@ -106,6 +106,22 @@ public sealed class KafkaPartitionReceiverTests : IAsyncLifetime
         Assert.Equal(100, again[^1].ToOffset);
     }
 
+    [Fact]
+    public async Task A_checkpoint_beyond_the_log_end_moves_to_the_log_start_and_is_recorded()
+    {
+        // As after the broker lost its data: the stored checkpoint says 5000, the partition's log holds offsets 0..9.
+        await checkpoints.PinAsync(Topic, 5, 5000, default);
+        await Kcat.ProduceAsync(kafka.BootstrapServers, Topic, SampleEvents.Generate(10), partition: 5);
+        var receiver = CreateReceiver(5, KafkaStartingOffsets.Latest);
+        await receiver.Initialize(TimeSpan.FromSeconds(10), default);
+
+        var batches = await ReadAllAsync(receiver, 10);
+
+        Assert.Equal(0, batches[0].FromOffset);
+        Assert.Equal(0, await checkpoints.ReadAsync(Topic, 5, default));
+        Assert.Equal(1L, await PostgresServer.ScalarAsync<long>(database, "SELECT count(*) FROM kafka_offset_resets WHERE partition = 5 AND from_offset = 5000 AND to_offset = 0 AND high_watermark = 10"));
+    }
+
     private KafkaPartitionReceiver CreateReceiver(int partition, KafkaStartingOffsets startingOffsets, int maxRecordsPerBatch = 5000, TimeSpan? stallTimeout = null) => new(
         "test",
         new KafkaStreamOptions
