@@ -2,7 +2,7 @@
 # The whole pipeline on one machine with embedded defaults:
 #   PostgreSQL (a cluster of this checkout, installed from the distribution if absent, data in .local/postgres),
 #   the local Kafka broker on 127.0.0.1:9092 (librdkafka's mock cluster, topic user-events with 6 partitions),
-#   one silo with its dashboard, and the sample producer sending events.
+#   one silo with its ingestion page and dashboard, and the sample producer sending events.
 # Ctrl+C stops everything. RUN_SECONDS=N stops it after N seconds. SILOS=2 starts two silos.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -53,7 +53,10 @@ pids+=($!)
 cat >&2 <<INFO
 
   UserEvents.Orleans is running ($SILOS silo(s), producer at $RATE events/s).
-    Dashboard:   http://localhost:8080/dashboard
+    Ingestion:   http://localhost:8080/            (events/s, lag and owner of each partition, totals by type)
+    Dashboard:   http://localhost:8080/dashboard   (Orleans: grains, silos)
+    Health:      http://localhost:8080/health/ready
+    Metrics:     http://localhost:8080/metrics     (Prometheus)
     Logs:        $LOGS/{kafka,silo1,producer}.log
     Rows:        PGPASSWORD=postgres psql -h 127.0.0.1 -p $PGPORT -U postgres -d user_events \\
                    -c 'SELECT * FROM get_recent_events(10)' -c 'SELECT * FROM user_events_stats'

@@ -1,16 +1,20 @@
 #!/usr/bin/env bash
 # Runs every test against real parts: a PostgreSQL server (a throwaway cluster of this checkout),
 # our local Kafka broker over TCP (started by the tests), kcat, Orleans test clusters and silo processes.
-# Installs PostgreSQL and kcat from the distribution when they are missing (as root, or with sudo).
+# Installs PostgreSQL, kcat and Chromium (for the ingestion page's browser test) from the distribution when they are
+# missing (as root, or with sudo).
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 CONFIGURATION="${CONFIGURATION:-Release}"
 
-if ! command -v kcat >/dev/null 2>&1; then
-  echo "test.sh: installing kcat" >&2
+missing=()
+command -v kcat >/dev/null 2>&1 || missing+=(kcat)
+[ -x /usr/bin/chromium ] || missing+=(chromium)
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "test.sh: installing ${missing[*]}" >&2
   SUDO=""; [ "$(id -u)" = 0 ] || SUDO=sudo
-  $SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq kcat >/dev/null
+  $SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
 
 export PGPORT="${PGPORT:-5433}"

@@ -5,6 +5,7 @@ using Orleans.Configuration;
 using Orleans.Dashboard;
 using UserEvents.Orleans.Grains.Hosting;
 using UserEvents.Orleans.Silo.Configuration;
+using UserEvents.Orleans.Silo.Http;
 using UserEvents.Orleans.Silo.Startup;
 
 SiloSettings settings;
@@ -36,6 +37,8 @@ using (var startupLoggers = LoggerFactory.Create(l => l.AddSimpleConsole(o => o.
 }
 
 var dataSource = NpgsqlDataSource.Create(settings.PostgresConnectionString);
+builder.Services.AddHealthEndpoints(settings, dataSource);
+builder.Services.AddMetricsEndpoint();
 builder.Host.UseOrleans(silo =>
 {
     silo.Configure<ClusterOptions>(o =>
@@ -90,10 +93,11 @@ builder.Host.UseOrleans(silo =>
 
 var app = builder.Build();
 app.MapOrleansDashboard("/dashboard");
-app.MapGet("/health/live", () => Results.Ok("live"));
-app.MapGet("/", () => Results.Redirect("/dashboard"));
+app.MapHealthEndpoints();
+app.MapMetricsEndpoint();
+app.MapIngestionPage();
 app.Logger.LogInformation(
-    "Silo {Cluster} starting: Kafka {Broker} topic {Topic} ({StartingOffsets} for new partitions), PostgreSQL {Database}, silo port {SiloPort}, gateway {GatewayPort}, dashboard http://localhost:{HttpPort}/dashboard",
+    "Silo {Cluster} starting: Kafka {Broker} topic {Topic} ({StartingOffsets} for new partitions), PostgreSQL {Database}, silo port {SiloPort}, gateway {GatewayPort}, http://localhost:{HttpPort}/ (ingestion page; also /dashboard, /health/ready, /metrics)",
     settings.ClusterId, settings.KafkaBroker, settings.KafkaTopic, settings.KafkaStartingOffsets, settings.DescribePostgres, settings.SiloPort, settings.GatewayPort, settings.HttpPort);
 await app.RunAsync();
 await dataSource.DisposeAsync();

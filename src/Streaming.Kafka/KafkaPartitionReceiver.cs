@@ -23,7 +23,10 @@ internal sealed partial class KafkaPartitionReceiver : IQueueAdapterReceiver
     private readonly TopicPartition topicPartition;
     private readonly StreamId streamId;
     private readonly StalledCheckpointWatch stallWatch;
+    private readonly KafkaReceiverMetrics metrics;
+    private readonly Lock consumerGate = new();
     private IConsumer<byte[]?, byte[]?>? consumer;
+    private IDisposable? lagTracking;
     private long nextOffset;
     private long sequenceNumber;
     private long? outOfRangeSince;
@@ -35,6 +38,7 @@ internal sealed partial class KafkaPartitionReceiver : IQueueAdapterReceiver
         IKafkaRecordDecoder decoder,
         IKafkaCheckpointStore checkpoints,
         TimeProvider time,
+        KafkaReceiverMetrics metrics,
         ILogger logger)
     {
         this.providerName = providerName;
@@ -42,6 +46,7 @@ internal sealed partial class KafkaPartitionReceiver : IQueueAdapterReceiver
         this.decoder = decoder;
         this.checkpoints = checkpoints;
         this.time = time;
+        this.metrics = metrics;
         this.logger = logger;
         topicPartition = new TopicPartition(options.Topic, new Partition(partition));
         streamId = KafkaPartitionStreams.StreamIdFor(options.StreamNamespace, partition);
@@ -51,7 +56,7 @@ internal sealed partial class KafkaPartitionReceiver : IQueueAdapterReceiver
     public int Partition => topicPartition.Partition.Value;
 
     /// <summary>The next offset this receiver will hand out.</summary>
-    public long Position => nextOffset;
+    public long Position => Volatile.Read(ref nextOffset);
 
     public async Task Initialize(TimeSpan timeout, CancellationToken cancellationToken)
     {
@@ -71,10 +76,16 @@ internal sealed partial class KafkaPartitionReceiver : IQueueAdapterReceiver
             }
 
             newConsumer.Assign(new TopicPartitionOffset(topicPartition, new Offset(checkpoint.Value)));
-            nextOffset = checkpoint.Value;
+            Volatile.Write(ref nextOffset, checkpoint.Value);
             sequenceNumber = checkpoint.Value;
             stallWatch.Reset(checkpoint.Value);
-            consumer = newConsumer;
+            lock (consumerGate)
+            {
+                consumer = newConsumer;
+            }
+
+            lagTracking?.Dispose();
+            lagTracking = metrics.TrackLag(options.Topic, Partition, CurrentLag);
             LogStarted(options.Topic, Partition, checkpoint.Value);
         }
         catch (Exception exception)
@@ -154,8 +165,15 @@ internal sealed partial class KafkaPartitionReceiver : IQueueAdapterReceiver
 
     public Task Shutdown(TimeSpan timeout, CancellationToken cancellationToken)
     {
-        var closing = consumer;
-        consumer = null;
+        lagTracking?.Dispose();
+        lagTracking = null;
+        IConsumer<byte[]?, byte[]?>? closing;
+        lock (consumerGate)
+        {
+            closing = consumer;
+            consumer = null;
+        }
+
         if (closing is not null)
         {
             try
@@ -193,7 +211,8 @@ internal sealed partial class KafkaPartitionReceiver : IQueueAdapterReceiver
         var from = first >= nextOffset ? nextOffset : first;
         var to = records[^1].Offset.Value + 1;
         var range = new KafkaRecordRange(options.Topic, Partition, from, to);
-        nextOffset = to;
+        Volatile.Write(ref nextOffset, to);
+        metrics.BatchRead(options.Topic, Partition, records.Count);
         var payload = decoder.Decode(range, records);
         return new KafkaBatchContainer(streamId, new EventSequenceTokenV2(sequenceNumber++), range, payload);
     }
@@ -223,7 +242,7 @@ internal sealed partial class KafkaPartitionReceiver : IQueueAdapterReceiver
 
         LogRewinding(options.Topic, Partition, checkpoint.Value, nextOffset, options.StalledCheckpointTimeout);
         consumer!.Seek(new TopicPartitionOffset(topicPartition, new Offset(checkpoint.Value)));
-        nextOffset = checkpoint.Value;
+        Volatile.Write(ref nextOffset, checkpoint.Value);
         stallWatch.Reset(checkpoint.Value);
     }
 
@@ -249,7 +268,7 @@ internal sealed partial class KafkaPartitionReceiver : IQueueAdapterReceiver
             }
 
             consumer!.Assign(new TopicPartitionOffset(topicPartition, new Offset(reset.Current)));
-            nextOffset = reset.Current;
+            Volatile.Write(ref nextOffset, reset.Current);
             stallWatch.Reset(reset.Current);
             outOfRangeSince = null;
             LogResumed(options.Topic, Partition, reset.Current);
@@ -271,6 +290,24 @@ internal sealed partial class KafkaPartitionReceiver : IQueueAdapterReceiver
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Kafka {Topic}[{Partition}] could not recover its position yet; retrying")]
     private partial void LogRecoveryFailed(Exception exception, string topic, int partition);
+
+    /// <summary>
+    /// The high watermark librdkafka last saw in a fetch response (no request) minus the next offset to hand out;
+    /// null before the first fetch. Locked against <see cref="Shutdown(TimeSpan, CancellationToken)"/> disposing the consumer.
+    /// </summary>
+    private long? CurrentLag()
+    {
+        lock (consumerGate)
+        {
+            if (consumer is null)
+            {
+                return null;
+            }
+
+            var high = consumer.GetWatermarkOffsets(topicPartition).High;
+            return high == Offset.Unset ? null : Math.Max(0, high.Value - Volatile.Read(ref nextOffset));
+        }
+    }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Kafka {Topic}[{Partition}] had no checkpoint: pinned {StartingOffsets} = {Offset} (low {Low}, high {High})")]
     private partial void LogPinned(string topic, int partition, KafkaStartingOffsets startingOffsets, long offset, long low, long high);

@@ -11,6 +11,7 @@ internal sealed class KafkaQueueAdapter(
     IKafkaRecordDecoder decoder,
     IKafkaCheckpointStore checkpoints,
     TimeProvider time,
+    KafkaReceiverMetrics metrics,
     ILoggerFactory loggerFactory) : IQueueAdapter
 {
     public string Name { get; } = name;
@@ -26,6 +27,7 @@ internal sealed class KafkaQueueAdapter(
         decoder,
         checkpoints,
         time,
+        metrics,
         loggerFactory.CreateLogger<KafkaPartitionReceiver>());
 
     public Task QueueMessageBatchAsync<T>(StreamId streamId, IEnumerable<T> events, StreamSequenceToken? token, Dictionary<string, object>? requestContext) =>

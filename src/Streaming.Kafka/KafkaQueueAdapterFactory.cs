@@ -17,6 +17,7 @@ public sealed class KafkaQueueAdapterFactory : IQueueAdapterFactory
     private readonly IKafkaRecordDecoder decoder;
     private readonly IKafkaCheckpointStore checkpoints;
     private readonly TimeProvider time;
+    private readonly KafkaReceiverMetrics metrics;
     private readonly ILoggerFactory loggerFactory;
     private readonly IQueueAdapterCache cache;
     private readonly IStreamFailureHandler failureHandler;
@@ -29,6 +30,7 @@ public sealed class KafkaQueueAdapterFactory : IQueueAdapterFactory
         IKafkaRecordDecoder decoder,
         IKafkaCheckpointStore checkpoints,
         TimeProvider time,
+        KafkaReceiverMetrics metrics,
         ILoggerFactory loggerFactory)
     {
         this.name = name;
@@ -36,6 +38,7 @@ public sealed class KafkaQueueAdapterFactory : IQueueAdapterFactory
         this.decoder = decoder;
         this.checkpoints = checkpoints;
         this.time = time;
+        this.metrics = metrics;
         this.loggerFactory = loggerFactory;
         cache = new SimpleQueueAdapterCache(cacheOptions, name, loggerFactory);
         failureHandler = new LoggingDeliveryFailureHandler(loggerFactory.CreateLogger<LoggingDeliveryFailureHandler>());
@@ -53,10 +56,11 @@ public sealed class KafkaQueueAdapterFactory : IQueueAdapterFactory
         services.GetKeyedService<IKafkaRecordDecoder>(name) ?? services.GetRequiredService<IKafkaRecordDecoder>(),
         services.GetKeyedService<IKafkaCheckpointStore>(name) ?? services.GetRequiredService<IKafkaCheckpointStore>(),
         services.GetService<TimeProvider>() ?? TimeProvider.System,
+        services.GetRequiredService<KafkaReceiverMetrics>(),
         services.GetRequiredService<ILoggerFactory>());
 
     public Task<IQueueAdapter> CreateAdapter(CancellationToken cancellationToken) =>
-        Task.FromResult<IQueueAdapter>(new KafkaQueueAdapter(name, options, decoder, checkpoints, time, loggerFactory));
+        Task.FromResult<IQueueAdapter>(new KafkaQueueAdapter(name, options, decoder, checkpoints, time, metrics, loggerFactory));
 
     [Obsolete("Orleans calls the overload with a CancellationToken.")]
     public Task<IQueueAdapter> CreateAdapter() => CreateAdapter(CancellationToken.None);

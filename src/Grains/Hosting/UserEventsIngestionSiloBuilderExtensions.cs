@@ -4,6 +4,7 @@ using Npgsql;
 using Orleans.Runtime;
 using UserEvents.Orleans.Contracts;
 using UserEvents.Orleans.Grains.Decoding;
+using UserEvents.Orleans.Grains.Telemetry;
 using UserEvents.Orleans.Grains.Writing;
 using UserEvents.Orleans.Postgres.Checkpoints;
 using UserEvents.Orleans.Postgres.Events;
@@ -39,6 +40,8 @@ public static class UserEventsIngestionSiloBuilderExtensions
         services.AddSingleton<UserEventJsonReader>();
         services.AddSingleton<IKafkaRecordDecoder, UserEventRecordDecoder>();
         services.AddSingleton<PostgresBatchCommitter>();
+        services.AddMetrics();
+        services.TryAddSingleton<IngestionMetrics>();
         var writer = services.AddOptions<GroupCommitOptions>();
         if (configureWriter is not null)
         {

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Concurrency;
 using UserEvents.Orleans.Contracts;
+using UserEvents.Orleans.Grains.Telemetry;
 using UserEvents.Orleans.Postgres.Events;
 
 namespace UserEvents.Orleans.Grains.Writing;
@@ -16,8 +17,9 @@ public sealed class EventWriterGrain : Grain, IEventWriterGrain
 {
     private readonly GroupCommitter committer;
 
-    public EventWriterGrain(PostgresBatchCommitter postgres, IOptions<GroupCommitOptions> options, TimeProvider time, ILogger<EventWriterGrain> logger) =>
-        committer = new GroupCommitter(postgres.CommitAsync, options.Value, time, logger);
+    public EventWriterGrain(
+        PostgresBatchCommitter postgres, IOptions<GroupCommitOptions> options, TimeProvider time, IngestionMetrics metrics, ILogger<EventWriterGrain> logger) =>
+        committer = new GroupCommitter(postgres.CommitAsync, options.Value, time, logger, metrics);
 
     public Task<BatchCommitOutcome> WriteAsync(UserEventBatch batch) => committer.WriteAsync(batch);
 }

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging;
 using Polly;
 using Polly.Retry;
 using UserEvents.Orleans.Contracts;
+using UserEvents.Orleans.Grains.Telemetry;
 
 namespace UserEvents.Orleans.Grains.Writing;
 
@@ -18,6 +19,7 @@ public sealed partial class GroupCommitter
     private readonly GroupCommitOptions options;
     private readonly TimeProvider time;
     private readonly ILogger logger;
+    private readonly IngestionMetrics metrics;
     private readonly ResiliencePipeline retry;
     private readonly Lock gate = new();
     private List<PendingBatch> buffer = [];
@@ -25,12 +27,13 @@ public sealed partial class GroupCommitter
     private int flushesRunning;
     private bool timerArmed;
 
-    public GroupCommitter(CommitFunc commit, GroupCommitOptions options, TimeProvider time, ILogger logger)
+    public GroupCommitter(CommitFunc commit, GroupCommitOptions options, TimeProvider time, ILogger logger, IngestionMetrics metrics)
     {
         this.commit = commit;
         this.options = options;
         this.time = time;
         this.logger = logger;
+        this.metrics = metrics;
         retry = options.RetryAttempts == 0
             ? ResiliencePipeline.Empty
             : new ResiliencePipelineBuilder { TimeProvider = time }
@@ -135,18 +138,24 @@ public sealed partial class GroupCommitter
     private async Task FlushAsync(List<PendingBatch> pending)
     {
         var batches = pending.ConvertAll(p => p.Batch);
+        var started = time.GetTimestamp();
         try
         {
-            var started = time.GetTimestamp();
             var outcomes = await retry.ExecuteAsync(async token => await commit(batches, token), CancellationToken.None);
-            LogFlushed(batches.Count, batches.Sum(b => b.RecordCount), time.GetElapsedTime(started).TotalMilliseconds);
+            var elapsed = time.GetElapsedTime(started);
+            var committedAt = time.GetUtcNow();
+            var records = batches.Sum(b => b.RecordCount);
+            LogFlushed(batches.Count, records, elapsed.TotalMilliseconds);
+            metrics.FlushCommitted(records, elapsed);
             for (var i = 0; i < pending.Count; i++)
             {
+                metrics.BatchStored(batches[i], outcomes[i], committedAt);
                 pending[i].Completion.TrySetResult(outcomes[i]);
             }
         }
         catch (Exception exception)
         {
+            metrics.FlushFailed(time.GetElapsedTime(started));
             LogFlushFailed(exception, batches.Count, options.RetryAttempts + 1);
             foreach (var p in pending)
             {

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Orleans.Configuration;
 using Orleans.Hosting;
@@ -40,6 +41,8 @@ public static class KafkaStreamSiloBuilderExtensions
             configureStream?.Invoke(stream);
         });
 
+        builder.Services.AddMetrics();
+        builder.Services.TryAddSingleton<KafkaReceiverMetrics>();
         builder.Services.AddTransient<IConfigurationValidator>(services =>
             new KafkaStreamOptionsValidator(services.GetRequiredService<IOptionsMonitor<KafkaStreamOptions>>().Get(name), name));
         return builder;

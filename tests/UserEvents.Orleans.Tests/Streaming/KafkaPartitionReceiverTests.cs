@@ -138,6 +138,7 @@ public sealed class KafkaPartitionReceiverTests : IAsyncLifetime
         new UserEventRecordDecoder(new UserEventJsonReader()),
         checkpoints,
         TimeProvider.System,
+        new KafkaReceiverMetrics(TestMeterFactory.Create()),
         NullLogger.Instance);
 
     private static async Task<List<UserEventBatch>> ReadAllAsync(KafkaPartitionReceiver receiver, int expectedRecords)

@@ -1,0 +1,11 @@
+namespace UserEvents.Orleans.Silo.Health;
+
+/// <summary>Which broker and topic <see cref="KafkaBrokerHealthCheck"/> asks, and how often.</summary>
+internal sealed record KafkaBrokerHealthCheckOptions(string BootstrapServers, string Topic, IReadOnlyDictionary<string, string> ClientSettings)
+{
+    /// <summary>How long a metadata request may take.</summary>
+    public TimeSpan Timeout { get; init; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>How long a result is reused.</summary>
+    public TimeSpan CacheFor { get; init; } = TimeSpan.FromSeconds(5);
+}

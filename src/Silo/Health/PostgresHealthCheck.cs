@@ -1,0 +1,22 @@
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Npgsql;
+
+namespace UserEvents.Orleans.Silo.Health;
+
+/// <summary>Healthy when the silo's PostgreSQL answers <c>SELECT 1</c> through the pipeline's own connection pool.</summary>
+internal sealed class PostgresHealthCheck(NpgsqlDataSource dataSource, string database) : IHealthCheck
+{
+    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await using var command = dataSource.CreateCommand("SELECT 1");
+            await command.ExecuteScalarAsync(cancellationToken);
+            return HealthCheckResult.Healthy($"PostgreSQL {database} answered");
+        }
+        catch (Exception exception) when (exception is NpgsqlException or InvalidOperationException or TimeoutException)
+        {
+            return new HealthCheckResult(context.Registration.FailureStatus, $"PostgreSQL {database} is not reachable: {exception.Message}", exception);
+        }
+    }
+}

@@ -1,0 +1,34 @@
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Npgsql;
+using UserEvents.Orleans.Silo.Configuration;
+using UserEvents.Orleans.Silo.Health;
+
+namespace UserEvents.Orleans.Silo.Http;
+
+/// <summary>
+/// <c>/health/live</c>: the process answers. <c>/health/ready</c>: this silo is Active in the cluster, PostgreSQL answers and the
+/// Kafka broker answers for the topic; 503 when any of them is not. Both answer JSON listing each check.
+/// </summary>
+public static class HealthEndpoints
+{
+    private const string ReadyTag = "ready";
+    private static readonly TimeSpan CheckTimeout = TimeSpan.FromSeconds(5);
+
+    public static IServiceCollection AddHealthEndpoints(this IServiceCollection services, SiloSettings settings, NpgsqlDataSource dataSource)
+    {
+        services.AddSingleton(new KafkaBrokerHealthCheckOptions(settings.KafkaBroker, settings.KafkaTopic, settings.KafkaClientSettings));
+        services.AddSingleton<KafkaBrokerHealthCheck>();
+        services.AddHealthChecks()
+            .AddCheck<OrleansSiloHealthCheck>("orleans", tags: [ReadyTag], timeout: CheckTimeout)
+            .AddCheck("postgresql", new PostgresHealthCheck(dataSource, settings.DescribePostgres), tags: [ReadyTag], timeout: CheckTimeout)
+            .AddCheck<KafkaBrokerHealthCheck>("kafka", tags: [ReadyTag], timeout: CheckTimeout);
+        return services;
+    }
+
+    public static IEndpointRouteBuilder MapHealthEndpoints(this IEndpointRouteBuilder endpoints)
+    {
+        endpoints.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false, ResponseWriter = HealthReportJsonWriter.WriteAsync });
+        endpoints.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains(ReadyTag), ResponseWriter = HealthReportJsonWriter.WriteAsync });
+        return endpoints;
+    }
+}

@@ -1,0 +1,64 @@
+using System.Collections.Concurrent;
+using System.Diagnostics.Metrics;
+
+namespace UserEvents.Orleans.Streaming.Kafka;
+
+/// <summary>
+/// The provider's instruments (meter <see cref="MeterName"/>): records read and batch sizes, recorded once per batch,
+/// and each running receiver's lag, observed only when metrics are collected.
+/// </summary>
+public sealed class KafkaReceiverMetrics
+{
+    public const string MeterName = "UserEvents.Orleans.Streaming.Kafka";
+
+    private static readonly int[] RecordBuckets = [1, 10, 50, 100, 500, 1_000, 2_500, 5_000, 10_000];
+
+    private readonly Counter<long> recordsRead;
+    private readonly Histogram<int> batchSize;
+    private readonly ConcurrentDictionary<LagSource, byte> lagSources = new();
+
+    public KafkaReceiverMetrics(IMeterFactory meterFactory)
+    {
+        var meter = meterFactory.Create(MeterName);
+        recordsRead = meter.CreateCounter<long>("kafka.receiver.records", "{record}", "Kafka records read and handed to Orleans");
+        batchSize = meter.CreateHistogram("kafka.receiver.batch.size", "{record}", "Records per batch (one contiguous offset range) handed to Orleans", advice: new InstrumentAdvice<int> { HistogramBucketBoundaries = RecordBuckets });
+        meter.CreateObservableGauge("kafka.receiver.lag", ObserveLag, "{record}", "Partition high watermark (as last seen by the consumer) minus the receiver's position");
+    }
+
+    /// <summary>One batch of <paramref name="records"/> records read from a partition.</summary>
+    public void BatchRead(string topic, int partition, int records)
+    {
+        recordsRead.Add(records, new KeyValuePair<string, object?>("topic", topic), new KeyValuePair<string, object?>("partition", partition));
+        batchSize.Record(records);
+    }
+
+    /// <summary>Reports the lag of a partition while the returned handle is not disposed; <paramref name="lag"/> returns null when unknown.</summary>
+    public IDisposable TrackLag(string topic, int partition, Func<long?> lag)
+    {
+        var source = new LagSource(this, topic, partition, lag);
+        lagSources.TryAdd(source, 0);
+        return source;
+    }
+
+    private IEnumerable<Measurement<long>> ObserveLag()
+    {
+        foreach (var source in lagSources.Keys)
+        {
+            if (source.Lag() is { } lag)
+            {
+                yield return new Measurement<long>(lag, new KeyValuePair<string, object?>("topic", source.Topic), new KeyValuePair<string, object?>("partition", source.Partition));
+            }
+        }
+    }
+
+    private sealed class LagSource(KafkaReceiverMetrics owner, string topic, int partition, Func<long?> lag) : IDisposable
+    {
+        public string Topic { get; } = topic;
+
+        public int Partition { get; } = partition;
+
+        public Func<long?> Lag { get; } = lag;
+
+        public void Dispose() => owner.lagSources.TryRemove(this, out _);
+    }
+}

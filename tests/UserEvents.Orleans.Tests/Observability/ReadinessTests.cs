@@ -1,0 +1,83 @@
+using System.Net;
+using Npgsql;
+using UserEvents.Orleans.Tests.EndToEnd;
+using UserEvents.Orleans.Tests.Infrastructure;
+using Xunit.Abstractions;
+
+namespace UserEvents.Orleans.Tests.Observability;
+
+/// <summary>
+/// /health/ready of a real silo turns 503, naming the failed check, when its Kafka broker stops and when its PostgreSQL goes
+/// away. The silo reaches PostgreSQL through a <see cref="TcpProxy"/>: stopping the proxy is PostgreSQL stopping for this silo
+/// alone, while the shared server keeps serving the other tests.
+/// </summary>
+[Collection(nameof(ProcessTests))]
+public sealed class ReadinessTests(ITestOutputHelper output) : IAsyncLifetime
+{
+    private const string Topic = "user-events";
+    private static readonly TimeSpan ReadinessTimeout = TimeSpan.FromSeconds(20);
+    private readonly HttpClient http = new() { Timeout = TimeSpan.FromSeconds(10) };
+    private LocalKafkaProcess kafka = null!;
+    private TcpProxy postgres = null!;
+    private SiloProcess? silo;
+
+    public async Task InitializeAsync()
+    {
+        kafka = await LocalKafkaProcess.StartAsync(Topic, partitions: 2);
+        var database = new NpgsqlConnectionStringBuilder(await PostgresServer.CreateEmptyDatabaseAsync("ready"));
+        postgres = TcpProxy.Start(database.Host!, database.Port);
+        database.Port = postgres.Port;
+        silo = await SiloProcess.StartAsync("ready", SiloProcess.EnvironmentFor(kafka.BootstrapServers, Topic, database.ConnectionString, "ready"));
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (silo is not null)
+        {
+            output.WriteLine(silo.Tail(15));
+            await silo.DisposeAsync();
+        }
+
+        await postgres.DisposeAsync();
+        await kafka.DisposeAsync();
+        http.Dispose();
+    }
+
+    [Fact]
+    public async Task Ready_turns_503_naming_kafka_when_the_broker_stops_and_postgresql_when_the_database_goes_away()
+    {
+        var report = await WaitForReadinessAsync(HttpStatusCode.OK, _ => true);
+        Assert.Equal("Healthy", report.Status);
+
+        await kafka.StopAsync();
+        report = await WaitForReadinessAsync(HttpStatusCode.ServiceUnavailable, r => r.Checks["kafka"].Status == "Unhealthy");
+        Assert.Equal("Unhealthy", report.Status);
+        Assert.Contains(kafka.BootstrapServers, report.Checks["kafka"].Description);
+        Assert.Equal("Healthy", report.Checks["postgresql"].Status);
+        Assert.Equal("Healthy", report.Checks["orleans"].Status);
+
+        await postgres.StopAsync();
+        report = await WaitForReadinessAsync(HttpStatusCode.ServiceUnavailable, r => r.Checks["postgresql"].Status == "Unhealthy");
+        Assert.Contains("not reachable", report.Checks["postgresql"].Description);
+    }
+
+    private async Task<HealthReportJson> WaitForReadinessAsync(HttpStatusCode expected, Func<HealthReportJson, bool> condition)
+    {
+        var deadline = DateTime.UtcNow + ReadinessTimeout;
+        var last = "";
+        while (DateTime.UtcNow < deadline)
+        {
+            using var response = await http.GetAsync(new Uri($"http://127.0.0.1:{silo!.HttpPort}/health/ready"));
+            last = await response.Content.ReadAsStringAsync();
+            if (response.StatusCode == expected && HealthReportJson.Parse(last) is var report && condition(report))
+            {
+                output.WriteLine(last);
+                return report;
+            }
+
+            await Task.Delay(250);
+        }
+
+        throw new TimeoutException($"/health/ready did not answer {(int)expected} as expected within {ReadinessTimeout}; last answer: {last}");
+    }
+}
