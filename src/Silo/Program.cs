@@ -83,6 +83,7 @@ builder.Host.UseOrleans(silo =>
 var app = builder.Build();
 app.MapOrleansDashboard("/dashboard");
 app.MapGet("/health/live", () => Results.Ok("live"));
+app.MapStatsApi();
 app.MapGet("/", () => Results.Redirect("/dashboard"));
 app.Logger.LogInformation(
     "Silo {Cluster} starting: Kafka {Broker} topic {Topic} ({StartingOffsets} for new partitions), PostgreSQL {Database}, silo port {SiloPort}, gateway {GatewayPort}, dashboard http://localhost:{HttpPort}/dashboard",

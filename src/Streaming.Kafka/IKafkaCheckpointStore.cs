@@ -14,4 +14,10 @@ public interface IKafkaCheckpointStore
     /// and returns the checkpoint that is stored now (the existing one wins a race).
     /// </summary>
     Task<long> PinAsync(string topic, int partition, long startOffset, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Records that <paramref name="owner"/> (the silo whose receiver starts on the partition) reads it from now on.
+    /// For monitoring only: the exactly-once protocol never looks at it.
+    /// </summary>
+    Task ClaimAsync(string topic, int partition, string owner, CancellationToken cancellationToken);
 }
