@@ -57,6 +57,9 @@ cat >&2 <<INFO
     Dashboard:   http://localhost:8080/dashboard   (Orleans: grains, silos)
     Health:      http://localhost:8080/health/ready
     Metrics:     http://localhost:8080/metrics     (Prometheus)
+    Stats API:   http://localhost:8080/api/stats   (also /api/partitions, /api/users/ID, /api/movies/ID, /api/top)
+    Stats CLI:   POSTGRES_HOST=127.0.0.1 POSTGRES_PORT=$PGPORT POSTGRES_DB=user_events POSTGRES_PASSWORD=postgres \\
+                   dotnet src/Cli/$BIN/user-events.dll stats   (or lag, user ID, movie ID, top, verify --brokers 127.0.0.1:$KAFKA_PORT)
     Logs:        $LOGS/{kafka,silo1,producer}.log
     Rows:        PGPASSWORD=postgres psql -h 127.0.0.1 -p $PGPORT -U postgres -d user_events \\
                    -c 'SELECT * FROM get_recent_events(10)' -c 'SELECT * FROM user_events_stats'

@@ -31,6 +31,23 @@ app.Configure(config =>
         .WithDescription("Send realistic sample user events (JSON keyed by user_id) to Kafka")
         .WithExample("produce", "--count", "100000", "--rate", "5000")
         .WithExample("produce", "--brokers", "127.0.0.1:9092", "--count", "0", "--malformed-percent", "2");
+
+    config.AddCommand<StatsCommand>("stats")
+        .WithDescription("Events stored and rejected, by type, the processing rate and every partition's progress (asks the cluster)");
+    config.AddCommand<LagCommand>("lag")
+        .WithDescription("Each partition's owner, checkpoint, high watermark and lag (asks the cluster)");
+    config.AddCommand<UserCommand>("user")
+        .WithDescription("One user's events by type, first and last seen, newest events (asks the cluster)")
+        .WithExample("user", "123", "--latest", "50");
+    config.AddCommand<MovieCommand>("movie")
+        .WithDescription("One movie's events by type, distinct users, newest events (asks the cluster)")
+        .WithExample("movie", "456");
+    config.AddCommand<TopCommand>("top")
+        .WithDescription("The movies with the most events in the last minutes of event time (asks the cluster)")
+        .WithExample("top", "--minutes", "15", "--count", "5");
+    config.AddCommand<VerifyCommand>("verify")
+        .WithDescription("Check every partition's Kafka offsets against the stored rows: none missing, none twice (reads Kafka and PostgreSQL)")
+        .WithExample("verify", "--brokers", "127.0.0.1:9092", "--postgres-port", "5433");
 });
 
 return await app.RunAsync(args, stop.Token);

@@ -96,6 +96,7 @@ app.MapOrleansDashboard("/dashboard");
 app.MapHealthEndpoints();
 app.MapMetricsEndpoint();
 app.MapIngestionPage();
+app.MapStatsApi();
 app.Logger.LogInformation(
     "Silo {Cluster} starting: Kafka {Broker} topic {Topic} ({StartingOffsets} for new partitions), PostgreSQL {Database}, silo port {SiloPort}, gateway {GatewayPort}, http://localhost:{HttpPort}/ (ingestion page; also /dashboard, /health/ready, /metrics)",
     settings.ClusterId, settings.KafkaBroker, settings.KafkaTopic, settings.KafkaStartingOffsets, settings.DescribePostgres, settings.SiloPort, settings.GatewayPort, settings.HttpPort);

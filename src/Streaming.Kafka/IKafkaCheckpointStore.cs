@@ -16,6 +16,12 @@ public interface IKafkaCheckpointStore
     Task<long> PinAsync(string topic, int partition, long startOffset, CancellationToken cancellationToken);
 
     /// <summary>
+    /// Records that <paramref name="owner"/> (the silo whose receiver starts on the partition) reads it from now on.
+    /// For monitoring only: the exactly-once protocol never looks at it.
+    /// </summary>
+    Task ClaimAsync(string topic, int partition, string owner, CancellationToken cancellationToken);
+
+    /// <summary>
     /// When the checkpoint lies outside the partition's log [<paramref name="lowWatermark"/>, <paramref name="highWatermark"/>]
     /// (retention deleted unread records, or the broker lost or recreated the log), moves it to <paramref name="lowWatermark"/>
     /// and records the jump; otherwise changes nothing.

@@ -15,6 +15,7 @@ namespace UserEvents.Orleans.Streaming.Kafka;
 internal sealed partial class KafkaPartitionReceiver : IQueueAdapterReceiver
 {
     private readonly string providerName;
+    private readonly string owner;
     private readonly KafkaStreamOptions options;
     private readonly IKafkaRecordDecoder decoder;
     private readonly IKafkaCheckpointStore checkpoints;
@@ -33,6 +34,7 @@ internal sealed partial class KafkaPartitionReceiver : IQueueAdapterReceiver
 
     public KafkaPartitionReceiver(
         string providerName,
+        string owner,
         KafkaStreamOptions options,
         int partition,
         IKafkaRecordDecoder decoder,
@@ -42,6 +44,7 @@ internal sealed partial class KafkaPartitionReceiver : IQueueAdapterReceiver
         ILogger logger)
     {
         this.providerName = providerName;
+        this.owner = owner;
         this.options = options;
         this.decoder = decoder;
         this.checkpoints = checkpoints;
@@ -75,6 +78,7 @@ internal sealed partial class KafkaPartitionReceiver : IQueueAdapterReceiver
                 LogPinned(options.Topic, Partition, options.StartingOffsets, checkpoint.Value, watermarks.Low.Value, watermarks.High.Value);
             }
 
+            await ClaimAsync(cancellationToken);
             newConsumer.Assign(new TopicPartitionOffset(topicPartition, new Offset(checkpoint.Value)));
             Volatile.Write(ref nextOffset, checkpoint.Value);
             sequenceNumber = checkpoint.Value;
@@ -217,6 +221,19 @@ internal sealed partial class KafkaPartitionReceiver : IQueueAdapterReceiver
         return new KafkaBatchContainer(streamId, new EventSequenceTokenV2(sequenceNumber++), range, payload);
     }
 
+    private async Task ClaimAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await checkpoints.ClaimAsync(options.Topic, Partition, owner, cancellationToken);
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            // Ownership is for monitoring: failing to record it must not stop the partition from being read.
+            LogClaimFailed(exception, options.Topic, Partition, owner);
+        }
+    }
+
     private async Task RewindIfCheckpointStalledAsync(CancellationToken cancellationToken)
     {
         if (!stallWatch.ShouldProbe(nextOffset))
@@ -314,6 +331,9 @@ internal sealed partial class KafkaPartitionReceiver : IQueueAdapterReceiver
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Kafka {Topic}[{Partition}] receiver started at checkpoint {Offset}")]
     private partial void LogStarted(string topic, int partition, long offset);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Kafka {Topic}[{Partition}] could not record {Owner} as the partition's owner; reading anyway")]
+    private partial void LogClaimFailed(Exception exception, string topic, int partition, string owner);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Kafka {Topic}[{Partition}] receiver stopped at position {Offset}")]
     private partial void LogStopped(string topic, int partition, long offset);

@@ -7,6 +7,7 @@ namespace UserEvents.Orleans.Streaming.Kafka;
 /// <summary>The read-only adapter: creates one receiver per queue, i.e. per partition.</summary>
 internal sealed class KafkaQueueAdapter(
     string name,
+    string receiverOwner,
     KafkaStreamOptions options,
     IKafkaRecordDecoder decoder,
     IKafkaCheckpointStore checkpoints,
@@ -22,6 +23,7 @@ internal sealed class KafkaQueueAdapter(
 
     public IQueueAdapterReceiver CreateReceiver(QueueId queueId) => new KafkaPartitionReceiver(
         Name,
+        receiverOwner,
         options,
         KafkaPartitionStreams.PartitionOf(queueId),
         decoder,

@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Orleans.Configuration;
 using Orleans.Providers.Streams.Common;
+using Orleans.Runtime;
 using Orleans.Streams;
 
 namespace UserEvents.Orleans.Streaming.Kafka;
@@ -13,6 +14,7 @@ namespace UserEvents.Orleans.Streaming.Kafka;
 public sealed class KafkaQueueAdapterFactory : IQueueAdapterFactory
 {
     private readonly string name;
+    private readonly string receiverOwner;
     private readonly KafkaStreamOptions options;
     private readonly IKafkaRecordDecoder decoder;
     private readonly IKafkaCheckpointStore checkpoints;
@@ -25,6 +27,7 @@ public sealed class KafkaQueueAdapterFactory : IQueueAdapterFactory
 
     public KafkaQueueAdapterFactory(
         string name,
+        string receiverOwner,
         KafkaStreamOptions options,
         SimpleQueueCacheOptions cacheOptions,
         IKafkaRecordDecoder decoder,
@@ -34,6 +37,7 @@ public sealed class KafkaQueueAdapterFactory : IQueueAdapterFactory
         ILoggerFactory loggerFactory)
     {
         this.name = name;
+        this.receiverOwner = receiverOwner;
         this.options = options;
         this.decoder = decoder;
         this.checkpoints = checkpoints;
@@ -48,9 +52,13 @@ public sealed class KafkaQueueAdapterFactory : IQueueAdapterFactory
     /// <summary>The partition count of the topic, read once from the broker.</summary>
     public int PartitionCount => queueMapper.Value.GetAllQueues().Count();
 
-    /// <summary>The factory Orleans calls for provider <paramref name="name"/>; its services are resolved by name.</summary>
+    /// <summary>
+    /// The factory Orleans calls for provider <paramref name="name"/>; its services are resolved by name. Receivers
+    /// claim their partitions in the checkpoint store for the local silo, named by its address ("ip:port@generation").
+    /// </summary>
     public static KafkaQueueAdapterFactory Create(IServiceProvider services, string name) => new(
         name,
+        services.GetRequiredService<ILocalSiloDetails>().SiloAddress.ToParsableString(),
         services.GetOptionsByName<KafkaStreamOptions>(name),
         services.GetOptionsByName<SimpleQueueCacheOptions>(name),
         services.GetKeyedService<IKafkaRecordDecoder>(name) ?? services.GetRequiredService<IKafkaRecordDecoder>(),
@@ -60,7 +68,7 @@ public sealed class KafkaQueueAdapterFactory : IQueueAdapterFactory
         services.GetRequiredService<ILoggerFactory>());
 
     public Task<IQueueAdapter> CreateAdapter(CancellationToken cancellationToken) =>
-        Task.FromResult<IQueueAdapter>(new KafkaQueueAdapter(name, options, decoder, checkpoints, time, metrics, loggerFactory));
+        Task.FromResult<IQueueAdapter>(new KafkaQueueAdapter(name, receiverOwner, options, decoder, checkpoints, time, metrics, loggerFactory));
 
     [Obsolete("Orleans calls the overload with a CancellationToken.")]
     public Task<IQueueAdapter> CreateAdapter() => CreateAdapter(CancellationToken.None);

@@ -18,7 +18,7 @@ public sealed class PostgresCheckpointStore(NpgsqlDataSource dataSource) : IKafk
     public async Task<long> PinAsync(string topic, int partition, long startOffset, CancellationToken cancellationToken)
     {
         await using (var insert = dataSource.CreateCommand(
-            "INSERT INTO kafka_checkpoints (topic, partition, next_offset) VALUES ($1, $2, $3) ON CONFLICT (topic, partition) DO NOTHING"))
+            "INSERT INTO kafka_checkpoints (topic, partition, next_offset, start_offset) VALUES ($1, $2, $3, $3) ON CONFLICT (topic, partition) DO NOTHING"))
         {
             insert.Parameters.Add(new NpgsqlParameter<string> { TypedValue = topic });
             insert.Parameters.Add(new NpgsqlParameter<int> { TypedValue = partition });
@@ -28,6 +28,16 @@ public sealed class PostgresCheckpointStore(NpgsqlDataSource dataSource) : IKafk
 
         return await ReadAsync(topic, partition, cancellationToken)
             ?? throw new InvalidOperationException($"Checkpoint of {topic}[{partition}] vanished right after it was pinned");
+    }
+
+    public async Task ClaimAsync(string topic, int partition, string owner, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand(
+            "UPDATE kafka_checkpoints SET owner = $3, owner_since = CURRENT_TIMESTAMP WHERE topic = $1 AND partition = $2");
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = topic });
+        command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = partition });
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = owner });
+        await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
     public async Task<KafkaCheckpointReset> ResetOutOfRangeAsync(string topic, int partition, long lowWatermark, long highWatermark, CancellationToken cancellationToken)

@@ -127,7 +127,7 @@ public static class Kcat
                     await writer.WriteAsync('\n');
                 }
             },
-            cancellationToken);
+            cancellationToken: cancellationToken);
         ThrowIfFailed(result, "produce");
     }
 

@@ -3,7 +3,7 @@ using System.Text;
 
 namespace UserEvents.Orleans.Tests.Infrastructure;
 
-/// <summary>Runs a program to completion with optional stdin, capturing stdout as bytes and stderr as text.</summary>
+/// <summary>Runs a program to completion with optional stdin and environment, capturing stdout as bytes and stderr as text.</summary>
 public static class ProcessRunner
 {
     /// <exception cref="TimeoutException">The program ran longer than <paramref name="timeout"/>; it is killed and the message has its output.</exception>
@@ -12,6 +12,7 @@ public static class ProcessRunner
         IEnumerable<string> arguments,
         TimeSpan timeout,
         Func<Stream, Task>? writeStandardInput = null,
+        IReadOnlyDictionary<string, string>? environment = null,
         CancellationToken cancellationToken = default)
     {
         var startInfo = new ProcessStartInfo(fileName)
@@ -24,6 +25,11 @@ public static class ProcessRunner
         foreach (var argument in arguments)
         {
             startInfo.ArgumentList.Add(argument);
+        }
+
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            startInfo.Environment[name] = value;
         }
 
         var stopwatch = Stopwatch.StartNew();

@@ -12,7 +12,7 @@ namespace UserEvents.Orleans.Tests.Observability;
 
 /// <summary>
 /// The ingestion page exactly as the silo serves it (<see cref="IngestionPageEndpoints"/> and its embedded files) in headless
-/// Chromium, fed by <see cref="FakeStatsApi"/> in this test's own Kestrel host. Saves docs/ingestion-page.png.
+/// Chromium, fed by <see cref="FakeStatsApi"/> in this test's own Kestrel host. Saves .local/ingestion-page-fake-api.png.
 /// </summary>
 public sealed class IngestionPageBrowserTests : IAsyncLifetime
 {
@@ -66,7 +66,7 @@ public sealed class IngestionPageBrowserTests : IAsyncLifetime
         Assert.Matches(new Regex("^[0-9,.]+$"), await page.Locator("#rate-now").TextContentAsync());
         Assert.Equal("/dashboard", await page.Locator("a", new PageLocatorOptions { HasText = "Orleans dashboard" }).GetAttributeAsync("href"));
 
-        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(RepositoryPaths.Root, "docs", "ingestion-page.png") });
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(RepositoryPaths.Root, ".local", "ingestion-page-fake-api.png") });
         Assert.Empty(errors);
     }
 }

@@ -41,6 +41,7 @@ public sealed class KafkaReceiverMetricsTests : IAsyncLifetime
         await Kcat.ProduceAsync(kafka.BootstrapServers, Topic, SampleEvents.Generate(500), partition: Partition);
         var receiver = new KafkaPartitionReceiver(
             "test",
+            "test-silo",
             new KafkaStreamOptions { BootstrapServers = kafka.BootstrapServers, Topic = Topic, StreamNamespace = StreamNames.UserEventsNamespace, StartingOffsets = KafkaStartingOffsets.Earliest, MaxRecordsPerBatch = 200 },
             Partition,
             new UserEventRecordDecoder(new UserEventJsonReader()),

@@ -14,6 +14,7 @@ namespace UserEvents.Orleans.Tests.Streaming;
 public sealed class KafkaPartitionReceiverTests : IAsyncLifetime
 {
     private const string Topic = "user-events";
+    private const string Owner = "127.0.0.1:11111@1";
     private LocalKafkaProcess kafka = null!;
     private string database = "";
     private NpgsqlDataSource dataSource = null!;
@@ -42,6 +43,8 @@ public sealed class KafkaPartitionReceiverTests : IAsyncLifetime
         await receiver.Initialize(TimeSpan.FromSeconds(10), default);
 
         Assert.Equal(10, await checkpoints.ReadAsync(Topic, 2, default));
+        Assert.Equal(Owner, await PostgresServer.ScalarAsync<string>(database, "SELECT owner FROM kafka_checkpoints WHERE partition = 2"));
+        Assert.Equal(10L, await PostgresServer.ScalarAsync<long>(database, "SELECT start_offset FROM kafka_checkpoints WHERE partition = 2"));
         await Kcat.ProduceAsync(kafka.BootstrapServers, Topic, SampleEvents.Generate(5, firstId: 10), partition: 2);
         var batches = await ReadAllAsync(receiver, expectedRecords: 5);
         Assert.Equal(10, batches[0].FromOffset);
@@ -124,6 +127,7 @@ public sealed class KafkaPartitionReceiverTests : IAsyncLifetime
 
     private KafkaPartitionReceiver CreateReceiver(int partition, KafkaStartingOffsets startingOffsets, int maxRecordsPerBatch = 5000, TimeSpan? stallTimeout = null) => new(
         "test",
+        Owner,
         new KafkaStreamOptions
         {
             BootstrapServers = kafka.BootstrapServers,
