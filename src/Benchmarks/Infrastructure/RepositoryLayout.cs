@@ -1,0 +1,44 @@
+namespace UserEvents.Orleans.Benchmarks.Infrastructure;
+
+/// <summary>Finds the checkout and the built programs (LocalKafka, Silo) of the same configuration as this benchmark.</summary>
+public sealed class RepositoryLayout
+{
+    private RepositoryLayout(string root, string configuration)
+    {
+        Root = root;
+        Configuration = configuration;
+    }
+
+    public string Root { get; }
+
+    /// <summary>Release or Debug: the configuration this benchmark was built with.</summary>
+    public string Configuration { get; }
+
+    public string LocalKafkaDll => ProgramDll("LocalKafka", "UserEvents.Orleans.LocalKafka");
+
+    public string SiloDll => ProgramDll("Silo", "UserEvents.Orleans.Silo");
+
+    public static RepositoryLayout Locate()
+    {
+        var configuration = AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Debug{Path.DirectorySeparatorChar}", StringComparison.Ordinal)
+            ? "Debug"
+            : "Release";
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "UserEvents.Orleans.sln")))
+            {
+                return new RepositoryLayout(dir.FullName, configuration);
+            }
+        }
+
+        throw new InvalidOperationException("UserEvents.Orleans.sln not found above " + AppContext.BaseDirectory);
+    }
+
+    private string ProgramDll(string projectFolder, string assemblyName)
+    {
+        var path = Path.Combine(Root, "src", projectFolder, "bin", Configuration, "net10.0", assemblyName + ".dll");
+        return File.Exists(path)
+            ? path
+            : throw new FileNotFoundException($"Build the solution first: dotnet build UserEvents.Orleans.sln -c {Configuration}", path);
+    }
+}

@@ -1,0 +1,15 @@
+namespace UserEvents.Orleans.Benchmarks.Measuring;
+
+/// <summary>One line of a throughput section: <see cref="Events"/> done in <see cref="Elapsed"/>, or why it failed.</summary>
+public sealed record ThroughputResult(string Line, long Events, TimeSpan Elapsed, string Notes)
+{
+    /// <summary>Set when the scenario failed; the numbers mean nothing then.</summary>
+    public string? Error { get; init; }
+
+    public bool Succeeded => Error is null;
+
+    public double EventsPerSecond => Events / Math.Max(Elapsed.TotalSeconds, 1e-9);
+
+    public static ThroughputResult Failed(string line, Exception exception) =>
+        new(line, 0, TimeSpan.Zero, "") { Error = exception.GetType().Name + ": " + exception.Message.Split(Environment.NewLine)[0] };
+}
