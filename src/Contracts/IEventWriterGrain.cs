@@ -6,6 +6,9 @@ namespace UserEvents.Orleans.Contracts;
 /// </summary>
 public interface IEventWriterGrain : IGrainWithIntegerKey
 {
-    /// <summary>Stores the batch exactly once; completes after the PostgreSQL transaction committed.</summary>
-    Task<BatchCommitOutcome> WriteAsync(UserEventBatch batch);
+    /// <summary>
+    /// Stores the batches (consecutive ranges of one partition, in offset order) exactly once, in one PostgreSQL
+    /// transaction; completes after it committed, with one outcome per batch.
+    /// </summary>
+    Task<BatchCommitOutcome[]> WriteAsync(UserEventBatch[] batches);
 }

@@ -31,7 +31,7 @@ internal static class KafkaClientConfig
         };
 
         // Bounded prefetch per partition: Orleans' cache, not librdkafka, holds the backlog.
-        config.QueuedMaxMessagesKbytes ??= 16 * 1024;
+        config.QueuedMaxMessagesKbytes ??= 8 * 1024;
         config.FetchWaitMaxMs ??= 100;
         config.MaxPartitionFetchBytes ??= 4 * 1024 * 1024;
         config.SocketKeepaliveEnable ??= true;

@@ -8,14 +8,15 @@ using UserEvents.Orleans.Contracts;
 namespace UserEvents.Orleans.Grains.Consuming;
 
 /// <summary>
-/// Implicitly subscribed to one partition stream; placed on the silo whose pulling agent first calls it. Each batch is
-/// handed to the local writer and awaited, so the agent delivers the partition's next batch only after this one is
-/// stored, and retries this one (forever) when storing fails.
+/// Implicitly subscribed to one partition stream; placed on the silo whose pulling agent first calls it. The agent
+/// delivers the batches waiting in its cache together (up to the pulling agent's BatchContainerBatchSize); they go to the
+/// local writer in one call and are awaited, so the agent delivers the partition's next batches only after these are
+/// stored, and retries these (forever) when storing fails.
 /// </summary>
 [ImplicitStreamSubscription(StreamNames.UserEventsNamespace)]
 [PreferLocalPlacement]
 public sealed partial class PartitionConsumerGrain(ILogger<PartitionConsumerGrain> logger, ILocalSiloDetails silo)
-    : Grain, IPartitionConsumerGrain, IStreamSubscriptionObserver, IAsyncObserver<UserEventBatch>
+    : Grain, IPartitionConsumerGrain, IStreamSubscriptionObserver, IAsyncBatchObserver<UserEventBatch>
 {
     private long batches;
     private long eventsWritten;
@@ -29,9 +30,18 @@ public sealed partial class PartitionConsumerGrain(ILogger<PartitionConsumerGrai
     public async Task OnSubscribed(IStreamSubscriptionHandleFactory handleFactory) =>
         await handleFactory.Create<UserEventBatch>().ResumeAsync(this);
 
-    public async Task OnNextAsync(UserEventBatch item, StreamSequenceToken? token = null)
+    public async Task OnNextAsync(IList<SequentialItem<UserEventBatch>> items)
     {
-        var outcome = await GrainFactory.GetGrain<IEventWriterGrain>(0).WriteAsync(item);
+        var delivered = items.Select(i => i.Item).ToArray();
+        var outcomes = await GrainFactory.GetGrain<IEventWriterGrain>(0).WriteAsync(delivered);
+        for (var i = 0; i < delivered.Length; i++)
+        {
+            Account(delivered[i], outcomes[i]);
+        }
+    }
+
+    private void Account(UserEventBatch item, BatchCommitOutcome outcome)
+    {
         batches++;
         checkpoint = outcome.Checkpoint;
         switch (outcome.Status)

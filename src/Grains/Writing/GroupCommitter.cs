@@ -7,8 +7,8 @@ using UserEvents.Orleans.Grains.Telemetry;
 namespace UserEvents.Orleans.Grains.Writing;
 
 /// <summary>
-/// Buffers batches from many partitions and commits them together: a flush starts when enough records are buffered
-/// or the flush interval has passed, with at most a fixed number of flushes at once. Each caller's task completes
+/// Buffers batches from many partitions and commits them together (group commit): an idle writer flushes at once, and
+/// what arrives during a flush goes into the next one, with at most a fixed number of flushes at once. Each caller's task completes
 /// when its batch's transaction has committed, or fails when it could not be committed (then nothing of it is stored).
 /// </summary>
 public sealed partial class GroupCommitter
@@ -22,7 +22,7 @@ public sealed partial class GroupCommitter
     private readonly IngestionMetrics metrics;
     private readonly ResiliencePipeline retry;
     private readonly Lock gate = new();
-    private List<PendingBatch> buffer = [];
+    private List<PendingWrite> buffer = [];
     private int bufferedRecords;
     private int flushesRunning;
     private bool timerArmed;
@@ -60,19 +60,25 @@ public sealed partial class GroupCommitter
         {
             lock (gate)
             {
-                return (buffer.Count, bufferedRecords);
+                return (buffer.Sum(w => w.Batches.Count), bufferedRecords);
             }
         }
     }
 
     /// <summary>Buffers the batch; the task completes when it is durable.</summary>
-    public Task<BatchCommitOutcome> WriteAsync(UserEventBatch batch)
+    public async Task<BatchCommitOutcome> WriteAsync(UserEventBatch batch) => (await WriteAsync([batch]))[0];
+
+    /// <summary>
+    /// Buffers the batches as one unit that is always flushed in one transaction (so consecutive batches of a partition
+    /// commit in order); the task completes when they are durable, with one outcome per batch.
+    /// </summary>
+    public Task<BatchCommitOutcome[]> WriteAsync(IReadOnlyList<UserEventBatch> batches)
     {
-        var pending = new PendingBatch(batch);
+        var pending = new PendingWrite(batches);
         lock (gate)
         {
             buffer.Add(pending);
-            bufferedRecords += batch.RecordCount;
+            bufferedRecords += pending.Records;
             StartFlushes(intervalPassed: false);
             if (buffer.Count > 0 && !timerArmed)
             {
@@ -84,9 +90,12 @@ public sealed partial class GroupCommitter
         return pending.Completion.Task;
     }
 
+    // An idle writer flushes at once; while a flush runs, writes gather for the next one, which starts when a flush
+    // finishes, when enough records wait, or when the flush interval has passed.
     private void StartFlushes(bool intervalPassed)
     {
-        while (buffer.Count > 0 && flushesRunning < options.MaxConcurrentFlushes && (intervalPassed || bufferedRecords >= options.MaxBufferedRecords))
+        while (buffer.Count > 0 && flushesRunning < options.MaxConcurrentFlushes
+            && (flushesRunning == 0 || intervalPassed || bufferedRecords >= options.MaxBufferedRecords))
         {
             var taken = TakeUpTo(options.MaxBufferedRecords);
             flushesRunning++;
@@ -94,17 +103,17 @@ public sealed partial class GroupCommitter
         }
     }
 
-    private List<PendingBatch> TakeUpTo(int maxRecords)
+    private List<PendingWrite> TakeUpTo(int maxRecords)
     {
         var records = 0;
         var count = 0;
-        while (count < buffer.Count && (count == 0 || records + buffer[count].Batch.RecordCount <= maxRecords))
+        while (count < buffer.Count && (count == 0 || records + buffer[count].Records <= maxRecords))
         {
-            records += buffer[count].Batch.RecordCount;
+            records += buffer[count].Records;
             count++;
         }
 
-        List<PendingBatch> taken;
+        List<PendingWrite> taken;
         if (count == buffer.Count)
         {
             taken = buffer;
@@ -135,28 +144,34 @@ public sealed partial class GroupCommitter
         }
     }
 
-    private async Task FlushAsync(List<PendingBatch> pending)
+    private async Task FlushAsync(List<PendingWrite> pending)
     {
-        var batches = pending.ConvertAll(p => p.Batch);
+        var batches = pending.SelectMany(p => p.Batches).ToArray();
         var started = time.GetTimestamp();
         try
         {
             var outcomes = await retry.ExecuteAsync(async token => await commit(batches, token), CancellationToken.None);
             var elapsed = time.GetElapsedTime(started);
             var committedAt = time.GetUtcNow();
-            var records = batches.Sum(b => b.RecordCount);
-            LogFlushed(batches.Count, records, elapsed.TotalMilliseconds);
+            var records = pending.Sum(p => p.Records);
+            LogFlushed(batches.Length, records, elapsed.TotalMilliseconds);
             metrics.FlushCommitted(records, elapsed);
-            for (var i = 0; i < pending.Count; i++)
+            for (var i = 0; i < batches.Length; i++)
             {
                 metrics.BatchStored(batches[i], outcomes[i], committedAt);
-                pending[i].Completion.TrySetResult(outcomes[i]);
+            }
+
+            var next = 0;
+            foreach (var write in pending)
+            {
+                write.Completion.TrySetResult(outcomes[next..(next + write.Batches.Count)]);
+                next += write.Batches.Count;
             }
         }
         catch (Exception exception)
         {
             metrics.FlushFailed(time.GetElapsedTime(started));
-            LogFlushFailed(exception, batches.Count, options.RetryAttempts + 1);
+            LogFlushFailed(exception, batches.Length, options.RetryAttempts + 1);
             foreach (var p in pending)
             {
                 p.Completion.TrySetException(exception);
@@ -181,10 +196,12 @@ public sealed partial class GroupCommitter
     [LoggerMessage(Level = LogLevel.Error, Message = "PostgreSQL commit of {Batches} batches failed {Attempts} times; nothing of them was stored, they will be delivered again")]
     private partial void LogFlushFailed(Exception exception, int batches, int attempts);
 
-    private sealed class PendingBatch(UserEventBatch batch)
+    private sealed class PendingWrite(IReadOnlyList<UserEventBatch> batches)
     {
-        public UserEventBatch Batch { get; } = batch;
+        public IReadOnlyList<UserEventBatch> Batches { get; } = batches;
 
-        public TaskCompletionSource<BatchCommitOutcome> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        public int Records { get; } = batches.Sum(b => b.RecordCount);
+
+        public TaskCompletionSource<BatchCommitOutcome[]> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 }

@@ -30,7 +30,8 @@ public static class KafkaStreamSiloBuilderExtensions
             stream.ConfigurePullingAgent(agent => agent.Configure(o =>
             {
                 o.MaxEventDeliveryTime = Timeout.InfiniteTimeSpan;
-                o.GetQueueMsgsTimerPeriod = TimeSpan.FromMilliseconds(50);
+                o.GetQueueMsgsTimerPeriod = TimeSpan.FromMilliseconds(20);
+                o.BatchContainerBatchSize = 16;
             }));
             stream.Configure<SimpleQueueCacheOptions>(cache => cache.Configure(o => o.CacheSize = 64));
             stream.ConfigureBackoffProvider((services, providerName) =>
