@@ -40,7 +40,7 @@ public sealed class IngestionMetricsTests : IDisposable
             NullLogger.Instance,
             metrics);
 
-        await Task.WhenAll(committer.WriteAsync(committed), committer.WriteAsync(alreadyStored));
+        await committer.WriteAsync([committed, alreadyStored]);
 
         var stored = Assert.Single(recorded.Of("user_events.stored"));
         Assert.Equal(3, stored.Value);
