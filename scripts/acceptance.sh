@@ -12,7 +12,7 @@ KAFKA_PORT="${KAFKA_PORT:-19192}"
 export PGPORT="${PGPORT:-5433}" PGPASSWORD=postgres
 N="${EVENTS_PER_ROUND:-60000}"
 DB="acceptance_$(date +%s)"
-WORK="$ROOT/.local/acceptance"; mkdir -p "$WORK"
+WORK="$ROOT/.local/acceptance"; rm -rf "$WORK"; mkdir -p "$WORK"
 BIN="bin/$CONFIGURATION/net10.0"
 psql_db() { psql -h 127.0.0.1 -p "$PGPORT" -U postgres -d "$DB" -tAc "$1"; }
 
@@ -77,7 +77,7 @@ f=$(events_file 0 "$N"); t0=$(date +%s.%N); produce "$f"; s=$(wait_stored "$N")
 check "1 silo" "$N" 0 "$s" "$(echo "$N / $s" | bc) events/s incl. produce"
 
 f=$(events_file "$N" "$N"); produce "$f" & producer=$!
-sleep 1; kill -9 "$(cat "$WORK/silo1.pid")"; at_kill=$(psql_db "SELECT sum(next_offset) FROM kafka_checkpoints"); wait "$producer"
+sleep 1; kill -9 "$(cat "$WORK/silo1.pid")"; wait "$(cat "$WORK/silo1.pid")" 2>/dev/null || true; at_kill=$(psql_db "SELECT sum(next_offset) FROM kafka_checkpoints"); wait "$producer"
 start_silo silo1 21111 32000 18181
 s=$(wait_stored $((2 * N)))
 check "kill -9 + restart" $((2 * N)) 0 "$s" "$at_kill of $((2 * N)) stored at the kill"
@@ -86,6 +86,6 @@ start_silo silo2 21112 32001 18182
 sleep 10
 f=$(events_file $((2 * N)) "$N"); produce "$f"; s=$(wait_stored $((3 * N)))
 a=$(grep -c "receiver started" "$WORK/silo1.log" || true); b=$(grep -c "receiver started" "$WORK/silo2.log" || true)
-check "2 silos" $((3 * N)) 0 "$s" "receivers started: silo1 $a (over both runs), silo2 $b"
+check "2 silos" $((3 * N)) 0 "$s" "receivers started: silo1 $a (over both of its lives), silo2 $b"
 [ "$b" -gt 0 ] || { echo "silo2 owns no partition" >&2; exit 1; }
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(free -g | awk '/Mem:/ {print $2}') GiB; database $DB"
