@@ -29,7 +29,7 @@ pids+=($!)
 until grep -q '^READY' "$WORK/kafka.log"; do sleep 0.2; done
 
 start_silo() { # name silo-port gateway-port http-port
-  KAFKA_BROKER="127.0.0.1:$KAFKA_PORT" KAFKA_STARTING_OFFSETS=earliest POSTGRES_HOST=127.0.0.1 POSTGRES_PORT="$PGPORT" \
+  KAFKA_BROKER="127.0.0.1:$KAFKA_PORT" KAFKA_STARTING_OFFSETS=earliest POSTGRES_MIGRATE=true POSTGRES_HOST=127.0.0.1 POSTGRES_PORT="$PGPORT" \
   POSTGRES_DB="$DB" POSTGRES_PASSWORD=postgres ORLEANS_CLUSTER_ID="$DB" ORLEANS_ADVERTISED_IP=127.0.0.1 \
   ORLEANS_SILO_PORT="$2" ORLEANS_GATEWAY_PORT="$3" HTTP_PORT="$4" \
     dotnet "src/Silo/$BIN/UserEvents.Orleans.Silo.dll" >> "$WORK/$1.log" 2>&1 &

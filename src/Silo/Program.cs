@@ -6,6 +6,7 @@ using Orleans.Dashboard;
 using UserEvents.Orleans.Grains.Hosting;
 using UserEvents.Orleans.Silo.Configuration;
 using UserEvents.Orleans.Silo.Http;
+using UserEvents.Orleans.Silo.Modes;
 using UserEvents.Orleans.Silo.Startup;
 
 SiloSettings settings;
@@ -20,8 +21,18 @@ catch (InvalidSettingsException exception)
     return 2;
 }
 
+if (args.Contains(HealthProbe.Argument, StringComparer.Ordinal))
+{
+    return await HealthProbe.RunAsync(settings);
+}
+
+if (args.Contains(MigrateOnly.Argument, StringComparer.Ordinal))
+{
+    return await MigrateOnly.RunAsync(settings);
+}
+
 var builder = WebApplication.CreateBuilder(args);
-builder.WebHost.UseUrls($"http://0.0.0.0:{settings.HttpPort}");
+builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(settings.HttpBind, settings.HttpPort));
 builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(45));
 builder.Logging.AddSimpleConsole(o =>
 {
@@ -92,14 +103,15 @@ builder.Host.UseOrleans(silo =>
 });
 
 var app = builder.Build();
+app.UseTokenAuthentication(settings.HttpAuthToken);
 app.MapOrleansDashboard("/dashboard");
 app.MapHealthEndpoints();
 app.MapMetricsEndpoint();
 app.MapIngestionPage();
 app.MapStatsApi();
 app.Logger.LogInformation(
-    "Silo {Cluster} starting: Kafka {Broker} topic {Topic} ({StartingOffsets} for new partitions), PostgreSQL {Database}, silo port {SiloPort}, gateway {GatewayPort}, http://localhost:{HttpPort}/ (ingestion page; also /dashboard, /health/ready, /metrics)",
-    settings.ClusterId, settings.KafkaBroker, settings.KafkaTopic, settings.KafkaStartingOffsets, settings.DescribePostgres, settings.SiloPort, settings.GatewayPort, settings.HttpPort);
+    "Silo {Cluster} starting: Kafka {Broker} topic {Topic} ({StartingOffsets} for new partitions), PostgreSQL {Database} (SSL {SslMode}), silo port {SiloPort}, gateway {GatewayPort}, http://{HttpBind}:{HttpPort}/ (ingestion page; also /dashboard, /health/ready, /metrics; token required: {TokenRequired})",
+    settings.ClusterId, settings.KafkaBroker, settings.KafkaTopic, settings.KafkaStartingOffsets, settings.DescribePostgres, settings.PostgresSslMode, settings.SiloPort, settings.GatewayPort, settings.HttpBind, settings.HttpPort, settings.HttpAuthToken is not null);
 await app.RunAsync();
 await dataSource.DisposeAsync();
 return 0;

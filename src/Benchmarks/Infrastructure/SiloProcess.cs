@@ -9,7 +9,7 @@ namespace UserEvents.Orleans.Benchmarks.Infrastructure;
 /// </summary>
 public sealed class SiloProcess : IAsyncDisposable
 {
-    private static readonly string[] SiloSettingPrefixes = ["KAFKA_", "POSTGRES_", "ORLEANS_", "WRITER_", "STREAM_", "HTTP_PORT", "Logging__", "ASPNETCORE_"];
+    private static readonly string[] SiloSettingPrefixes = ["KAFKA_", "POSTGRES_", "ORLEANS_", "WRITER_", "STREAM_", "HTTP_", "Logging__", "ASPNETCORE_"];
 
     private readonly Process process;
     private readonly OutputTail output;

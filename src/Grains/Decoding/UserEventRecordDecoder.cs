@@ -18,7 +18,11 @@ public sealed class UserEventRecordDecoder(UserEventJsonReader reader) : IKafkaR
             var offset = record.Offset.Value;
             if (message.Value is null)
             {
-                (rejections ??= []).Add(new RejectedRecord(offset, message.Key, null, "no value (null record)"));
+                (rejections ??= []).Add(Reject(offset, message.Key, null, "no value (null record)"));
+            }
+            else if (OversizedRecord.IsOversized(message.Value))
+            {
+                (rejections ??= []).Add(Reject(offset, message.Key, OversizedRecord.Cap(message.Value), OversizedRecord.ValueReason(message.Value)));
             }
             else if (reader.TryRead(message.Value, offset, out var userEvent, out var reason))
             {
@@ -26,7 +30,7 @@ public sealed class UserEventRecordDecoder(UserEventJsonReader reader) : IKafkaR
             }
             else
             {
-                (rejections ??= []).Add(new RejectedRecord(offset, message.Key, message.Value, reason!));
+                (rejections ??= []).Add(Reject(offset, message.Key, message.Value, reason!));
             }
 
             var timestamp = message.Timestamp;
@@ -42,4 +46,8 @@ public sealed class UserEventRecordDecoder(UserEventJsonReader reader) : IKafkaR
 
         return new UserEventBatch(range.Topic, range.Partition, range.FromOffset, range.ToOffset, [.. events], rejections?.ToArray() ?? [], newest);
     }
+
+    /// <summary>A dead letter whose raw key is capped (<see cref="OversizedRecord"/>); an oversized value is capped by the caller.</summary>
+    private static RejectedRecord Reject(long offset, byte[]? key, byte[]? value, string reason) =>
+        new(offset, OversizedRecord.Cap(key), value, reason + OversizedRecord.KeyNote(key));
 }

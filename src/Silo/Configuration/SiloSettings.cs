@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Net;
 using Npgsql;
 using UserEvents.Orleans.Streaming.Kafka;
 
@@ -35,6 +36,10 @@ public sealed record SiloSettings
 
     public required bool PostgresMigrate { get; init; }
 
+    public required SslMode PostgresSslMode { get; init; }
+
+    public required string? PostgresSslRootCertificate { get; init; }
+
     public required string ClusterId { get; init; }
 
     public required string ServiceId { get; init; }
@@ -46,6 +51,12 @@ public sealed record SiloSettings
     public required string? AdvertisedIp { get; init; }
 
     public required int HttpPort { get; init; }
+
+    /// <summary>The address the HTTP endpoint listens on (HTTP_BIND).</summary>
+    public required IPAddress HttpBind { get; init; }
+
+    /// <summary>The token every HTTP request but <c>/health/*</c> must carry; null: no authentication (loopback only).</summary>
+    public required string? HttpAuthToken { get; init; }
 
     public required int WriterMaxBufferedRecords { get; init; }
 
@@ -65,9 +76,18 @@ public sealed record SiloSettings
         Password = PostgresPassword,
         MaxPoolSize = 50,
         ApplicationName = $"user-events-silo-{SiloPort}",
+        SslMode = PostgresSslMode,
+        RootCertificate = PostgresSslRootCertificate,
     }.ConnectionString;
 
     public string DescribePostgres => $"{PostgresUser}@{PostgresHost}:{PostgresPort}/{PostgresDatabase}";
+
+    /// <summary>A summary without the password or the token (a record's generated ToString would print them).</summary>
+    public override string ToString() =>
+        $"SiloSettings {{ Kafka = {KafkaBroker} {KafkaTopic}, PostgreSQL = {DescribePostgres} (SSL {PostgresSslMode}), Cluster = {ClusterId}, HTTP = {HttpBind}:{HttpPort} }}";
+
+    /// <summary>True when HTTP_BIND accepts connections from other machines (anything but a loopback address).</summary>
+    public bool HttpReachableFromOtherMachines => !IPAddress.IsLoopback(HttpBind);
 
     /// <summary>Reads and validates the settings from <paramref name="variables"/> (usually the process environment).</summary>
     public static SiloSettings Load(IReadOnlyDictionary<string, string?> variables)
@@ -90,14 +110,25 @@ public sealed record SiloSettings
             PostgresPort = reader.Int("POSTGRES_PORT", 5432, 1, 65535),
             PostgresDatabase = reader.String("POSTGRES_DB", "postgres"),
             PostgresUser = reader.String("POSTGRES_USER", "postgres"),
-            PostgresPassword = reader.SecretOrNull("POSTGRES_PASSWORD"),
-            PostgresMigrate = reader.Bool("POSTGRES_MIGRATE", true),
+            PostgresPassword = reader.SecretOrNull("POSTGRES_PASSWORD", "POSTGRES_PASSWORD_FILE"),
+            PostgresMigrate = reader.Bool("POSTGRES_MIGRATE", false),
+            PostgresSslMode = reader.Choice("POSTGRES_SSL_MODE", "prefer", new Dictionary<string, SslMode>
+            {
+                ["disable"] = SslMode.Disable,
+                ["prefer"] = SslMode.Prefer,
+                ["require"] = SslMode.Require,
+                ["verify-ca"] = SslMode.VerifyCA,
+                ["verify-full"] = SslMode.VerifyFull,
+            }),
+            PostgresSslRootCertificate = reader.ReadableFileOrNull("POSTGRES_SSL_ROOT_CERT"),
             ClusterId = reader.String("ORLEANS_CLUSTER_ID", "user-events"),
             ServiceId = reader.String("ORLEANS_SERVICE_ID", "user-events"),
             SiloPort = reader.Int("ORLEANS_SILO_PORT", 11111, 1, 65535),
             GatewayPort = reader.Int("ORLEANS_GATEWAY_PORT", 30000, 1, 65535),
             AdvertisedIp = reader.IpOrNull("ORLEANS_ADVERTISED_IP"),
             HttpPort = reader.Int("HTTP_PORT", 8080, 1, 65535),
+            HttpBind = reader.Ip("HTTP_BIND", IPAddress.Loopback),
+            HttpAuthToken = reader.SecretOrNull("HTTP_AUTH_TOKEN", "HTTP_AUTH_TOKEN_FILE"),
             WriterMaxBufferedRecords = reader.Int("WRITER_MAX_BUFFERED_RECORDS", 10_000, 1, 10_000_000),
             WriterFlushInterval = TimeSpan.FromMilliseconds(reader.Int("WRITER_FLUSH_INTERVAL_MS", 25, 0, 10_000)),
             WriterMaxConcurrentFlushes = reader.Int("WRITER_MAX_CONCURRENT_FLUSHES", 2, 1, 64),
@@ -115,6 +146,7 @@ public sealed record SiloSettings
             reader.Errors.Add($"ORLEANS_SILO_PORT ({settings.SiloPort}), ORLEANS_GATEWAY_PORT ({settings.GatewayPort}) and HTTP_PORT ({settings.HttpPort}) must differ");
         }
 
+        SecuritySettingsRules.Check(settings, reader.Errors);
         return reader.Errors.Count == 0 ? settings : throw new InvalidSettingsException(reader.Errors);
     }
 
@@ -139,7 +171,64 @@ public sealed record SiloSettings
             return value.Trim();
         }
 
-        public string? SecretOrNull(string name) => Raw(name);
+        /// <summary>
+        /// A secret from <paramref name="name"/> or from the file named by <paramref name="fileName"/> (trailing newlines
+        /// removed), never both. Error messages name the variables, never the value.
+        /// </summary>
+        public string? SecretOrNull(string name, string fileName)
+        {
+            var value = Raw(name);
+            var file = Raw(fileName);
+            if (file is null)
+            {
+                return value;
+            }
+
+            if (value is not null)
+            {
+                Errors.Add($"{name} and {fileName} are both set: set only one");
+                return value;
+            }
+
+            try
+            {
+                return File.ReadAllText(file).TrimEnd('\r', '\n');
+            }
+            catch (Exception exception) when (exception is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
+            {
+                Errors.Add($"{fileName}='{file}' cannot be read: {exception.Message}");
+                return null;
+            }
+        }
+
+        public string? ReadableFileOrNull(string name)
+        {
+            var value = Raw(name);
+            if (value is null || File.Exists(value))
+            {
+                return value;
+            }
+
+            Errors.Add($"{name}='{value}' is not a file that exists");
+            return null;
+        }
+
+        public IPAddress Ip(string name, IPAddress fallback)
+        {
+            var value = Raw(name);
+            if (value is null)
+            {
+                return fallback;
+            }
+
+            if (IPAddress.TryParse(value.Trim(), out var address))
+            {
+                return address;
+            }
+
+            Errors.Add($"{name}='{value}' is not an IP address (0.0.0.0 for every interface, 127.0.0.1 for this machine only)");
+            return fallback;
+        }
 
         public int Int(string name, int fallback, int min, int max)
         {

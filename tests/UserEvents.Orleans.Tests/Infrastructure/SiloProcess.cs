@@ -69,6 +69,7 @@ public sealed partial class SiloProcess : IAsyncDisposable
             ["POSTGRES_DB"] = pg.Database!,
             ["POSTGRES_USER"] = pg.Username!,
             ["POSTGRES_PASSWORD"] = pg.Password ?? "",
+            ["POSTGRES_MIGRATE"] = "true",
             ["ORLEANS_CLUSTER_ID"] = clusterId,
             ["ORLEANS_SILO_PORT"] = FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["ORLEANS_GATEWAY_PORT"] = FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
@@ -94,13 +95,12 @@ public sealed partial class SiloProcess : IAsyncDisposable
             UseShellExecute = false,
         };
         start.ArgumentList.Add(RepositoryPaths.ProgramDll("Silo", "UserEvents.Orleans.Silo"));
+        start.Environment["Logging__LogLevel__Default"] = "Information";
+        start.Environment["Logging__LogLevel__Orleans"] = "Warning";
         foreach (var (key, value) in environment)
         {
             start.Environment[key] = value;
         }
-
-        start.Environment["Logging__LogLevel__Default"] = "Information";
-        start.Environment["Logging__LogLevel__Orleans"] = "Warning";
         process = Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start");
         process.OutputDataReceived += (_, e) => Record(e.Data);
         process.ErrorDataReceived += (_, e) => Record(e.Data);
