@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# The chaos suite (src/Chaos): real PostgreSQL, our local Kafka broker, silos as separate processes and a steady
+# producer; one fault per scenario; at the end Kafka is reconciled with PostgreSQL. See docs/CHAOS.md.
+#   scripts/chaos.sh                 # every scenario, full length (about 10 minutes; run it on a quiet machine)
+#   scripts/chaos.sh --quick         # short versions (low rate, 5 s outage, 3 s lock...), for CI
+#   scripts/chaos.sh 1 4 5           # some scenarios
+#   scripts/chaos.sh --keep 3        # keep the scenario databases for a look afterwards
+# Builds Release, makes sure PostgreSQL answers on 127.0.0.1:$PGPORT (starts this checkout's throwaway cluster only
+# when nothing answers there); scenario 2 starts and stops a cluster of its own under /tmp. The output, table included,
+# is also written to .local/chaos/results-YYYYMMDD-HHMMSS.txt; silo logs are in .local/chaos/<run>/.
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+export PGPORT="${PGPORT:-5433}"
+export USER_EVENTS_CHAOS_POSTGRES="${USER_EVENTS_CHAOS_POSTGRES:-Host=127.0.0.1;Port=$PGPORT;Username=postgres;Password=postgres;Database=postgres}"
+
+if (exec 3<>"/dev/tcp/127.0.0.1/$PGPORT") 2>/dev/null; then
+  echo "chaos.sh: PostgreSQL answers on 127.0.0.1:$PGPORT" >&2
+else
+  "$ROOT/scripts/postgres.sh" start
+fi
+
+mkdir -p .local/chaos
+output=".local/chaos/results-$(date +%Y%m%d-%H%M%S).txt"
+dotnet build UserEvents.Orleans.sln -c Release -nologo -v quiet -clp:ErrorsOnly
+set +e
+dotnet src/Chaos/bin/Release/net10.0/UserEvents.Orleans.Chaos.dll "$@" 2>&1 | tee "$output"
+status=${PIPESTATUS[0]}
+set -e
+echo "chaos.sh: results in $output" >&2
+exit "$status"

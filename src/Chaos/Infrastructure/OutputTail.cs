@@ -1,0 +1,36 @@
+using System.Collections.Concurrent;
+
+namespace UserEvents.Orleans.Chaos.Infrastructure;
+
+/// <summary>The last lines a child process wrote, for error messages; optionally also appended to a log file.</summary>
+public sealed class OutputTail(int capacity, string? logPath = null)
+{
+    private readonly ConcurrentQueue<string> lines = new();
+    private readonly Lock logGate = new();
+
+    public void Add(string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+
+        lines.Enqueue(line);
+        while (lines.Count > capacity)
+        {
+            lines.TryDequeue(out _);
+        }
+
+        if (logPath is not null)
+        {
+            lock (logGate)
+            {
+                File.AppendAllText(logPath, line + Environment.NewLine);
+            }
+        }
+    }
+
+    public bool Contains(string text) => lines.Any(line => line.Contains(text, StringComparison.Ordinal));
+
+    public override string ToString() => string.Join(Environment.NewLine, lines);
+}

@@ -1,0 +1,120 @@
+using Confluent.Kafka;
+using UserEvents.Orleans.Cli.Producing;
+
+namespace UserEvents.Orleans.Chaos.Load;
+
+/// <summary>
+/// Produces <see cref="ChaosRecordGenerator"/> records to one topic at a steady rate in the background (the CLI's
+/// batching, lz4, idempotent producer settings and its rate pacer) until stopped, and counts the delivery reports.
+/// One producer per broker life: a broker that restarts empty is a new cluster to an idempotent producer.
+/// </summary>
+public sealed class SteadyProducer : IAsyncDisposable
+{
+    private const int PermitsPerRound = 256;
+    private static readonly TimeSpan QueueFullBackoff = TimeSpan.FromMilliseconds(5);
+    private static readonly TimeSpan FlushTimeout = TimeSpan.FromSeconds(30);
+
+    private readonly IProducer<byte[]?, byte[]?> producer;
+    private readonly string topic;
+    private readonly ChaosRecordGenerator generator;
+    private readonly RatePacer pacer;
+    private readonly CancellationTokenSource stop = new();
+    private readonly Action<DeliveryReport<byte[]?, byte[]?>> onRegular;
+    private readonly Action<DeliveryReport<byte[]?, byte[]?>> onToReject;
+    private Task loop = Task.CompletedTask;
+    private long delivered;
+    private long deliveredToReject;
+    private long failed;
+    private string? firstError;
+
+    private SteadyProducer(string bootstrapServers, string topic, double eventsPerSecond, double malformedPercent)
+    {
+        this.topic = topic;
+        generator = new ChaosRecordGenerator(malformedPercent);
+        pacer = new RatePacer(eventsPerSecond);
+        producer = new ProducerBuilder<byte[]?, byte[]?>(KafkaEventPublisher.CreateConfig(bootstrapServers))
+            .SetLogHandler((_, _) => { })
+            .SetErrorHandler((_, _) => { })
+            .Build();
+        onRegular = report => OnReport(report, toReject: false);
+        onToReject = report => OnReport(report, toReject: true);
+    }
+
+    public static SteadyProducer Start(string bootstrapServers, string topic, double eventsPerSecond, double malformedPercent)
+    {
+        var steady = new SteadyProducer(bootstrapServers, topic, eventsPerSecond, malformedPercent);
+        steady.loop = Task.Run(() => steady.ProduceAsync(steady.stop.Token));
+        return steady;
+    }
+
+    /// <summary>Stops producing, waits for the outstanding delivery reports and returns the counts.</summary>
+    public async Task<ProducedCounts> StopAsync()
+    {
+        await stop.CancelAsync();
+        await loop;
+        await Task.Run(() => producer.Flush(FlushTimeout));
+        return new ProducedCounts(
+            Interlocked.Read(ref delivered), Interlocked.Read(ref deliveredToReject), Interlocked.Read(ref failed), Volatile.Read(ref firstError));
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await stop.CancelAsync();
+        await loop;
+        producer.Dispose();
+        stop.Dispose();
+    }
+
+    private async Task ProduceAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            while (!cancellationToken.IsCancellationRequested)
+            {
+                var permits = await pacer.AcquireAsync(PermitsPerRound, cancellationToken);
+                for (var i = 0; i < permits; i++)
+                {
+                    await SendAsync(generator.Next(), cancellationToken);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // Stopped: what was sent is flushed by StopAsync.
+        }
+    }
+
+    private async Task SendAsync(ChaosRecord record, CancellationToken cancellationToken)
+    {
+        var message = new Message<byte[]?, byte[]?> { Key = record.Key, Value = record.Value };
+        var onReport = record.MustBeRejected ? onToReject : onRegular;
+        while (true)
+        {
+            try
+            {
+                producer.Produce(topic, message, onReport);
+                return;
+            }
+            catch (ProduceException<byte[]?, byte[]?> exception) when (exception.Error.Code == Confluent.Kafka.ErrorCode.Local_QueueFull)
+            {
+                await Task.Delay(QueueFullBackoff, cancellationToken);
+            }
+        }
+    }
+
+    private void OnReport(DeliveryReport<byte[]?, byte[]?> report, bool toReject)
+    {
+        if (report.Error.IsError)
+        {
+            Interlocked.Increment(ref failed);
+            Interlocked.CompareExchange(ref firstError, report.Error.ToString(), null);
+            return;
+        }
+
+        Interlocked.Increment(ref delivered);
+        if (toReject)
+        {
+            Interlocked.Increment(ref deliveredToReject);
+        }
+    }
+}

@@ -1,0 +1,220 @@
+using System.Diagnostics;
+using System.Globalization;
+using Npgsql;
+using UserEvents.Orleans.Chaos.Infrastructure;
+using UserEvents.Orleans.Chaos.Load;
+using UserEvents.Orleans.Chaos.Measuring;
+
+namespace UserEvents.Orleans.Chaos.Scenarios;
+
+/// <summary>
+/// The processes of one scenario: a fresh database, a fresh local Kafka broker (6 partitions), silo slots of which some
+/// run, a steady producer, and the monitors (checkpoints every 200 ms, silo memory every 500 ms). Everything it started
+/// is stopped and removed on dispose.
+/// </summary>
+public sealed class ChaosRun : IAsyncDisposable
+{
+    public const string Topic = "user-events";
+    public const int Partitions = 6;
+    private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(200);
+    private static readonly TimeSpan PinTimeout = TimeSpan.FromSeconds(60);
+
+    private readonly ScenarioDatabase database;
+    private readonly LocalKafkaBroker broker;
+    private readonly List<SiloProcess> silos;
+    private SteadyProducer? producer;
+
+    private ChaosRun(ScenarioDatabase database, LocalKafkaBroker broker, List<SiloProcess> silos)
+    {
+        this.database = database;
+        this.broker = broker;
+        this.silos = silos;
+        Monitor = new CheckpointMonitor(database.DataSource, Topic, PollInterval);
+        Memory = new MemorySampler(silos, TimeSpan.FromMilliseconds(500));
+    }
+
+    public LocalKafkaBroker Broker => broker;
+
+    public IReadOnlyList<SiloProcess> Silos => silos;
+
+    public CheckpointMonitor Monitor { get; }
+
+    public MemorySampler Memory { get; }
+
+    public NpgsqlDataSource DataSource => database.DataSource;
+
+    /// <summary>Everything the producers of this run had acknowledged, across broker lives.</summary>
+    public ProducedCounts Produced { get; private set; } = ProducedCounts.None;
+
+    /// <summary>
+    /// Creates the database (on <paramref name="adminConnectionString"/>) and the broker, starts the first
+    /// <paramref name="runningSilos"/> of <paramref name="siloSlots"/> silos and waits until every partition is pinned.
+    /// </summary>
+    public static async Task<ChaosRun> StartAsync(
+        ChaosContext context, int scenario, int siloSlots, int runningSilos, string adminConnectionString, CancellationToken cancellationToken)
+    {
+        var name = string.Create(CultureInfo.InvariantCulture, $"chaos{scenario}_{context.RunName}");
+        var database = await ScenarioDatabase.CreateAsync(adminConnectionString, name, context.Options.KeepDatabases, cancellationToken);
+        LocalKafkaBroker broker;
+        try
+        {
+            broker = await LocalKafkaBroker.StartAsync(context.Layout.LocalKafkaDll, Topic, Partitions, cancellationToken);
+        }
+        catch
+        {
+            await database.DisposeAsync();
+            throw;
+        }
+
+        var silos = Enumerable.Range(1, siloSlots)
+            .Select(i => new SiloProcess(
+                $"silo{i}",
+                context.Layout.SiloDll,
+                SiloEnvironment(broker, database, name),
+                Path.Combine(context.LogDirectory, string.Create(CultureInfo.InvariantCulture, $"{scenario}-silo{i}.log"))))
+            .ToList();
+        var run = new ChaosRun(database, broker, silos);
+        try
+        {
+            await Task.WhenAll(silos.Take(runningSilos).Select(s => s.StartAsync(cancellationToken)));
+            run.Monitor.Start();
+            run.Memory.Start();
+            if (!await WaitUntilAsync(() => run.Monitor.Checkpoints().Count == Partitions, PinTimeout, cancellationToken))
+            {
+                throw new TimeoutException($"not every partition was pinned within {PinTimeout.TotalSeconds:F0} s:{Environment.NewLine}{silos[0].RecentOutput}");
+            }
+
+            return run;
+        }
+        catch
+        {
+            await run.DisposeAsync();
+            throw;
+        }
+    }
+
+    public void StartProducer(double eventsPerSecond, double malformedPercent)
+    {
+        if (producer is not null)
+        {
+            throw new InvalidOperationException("a producer is running already");
+        }
+
+        producer = SteadyProducer.Start(broker.BootstrapServers, Topic, eventsPerSecond, malformedPercent);
+    }
+
+    /// <summary>Stops the producer, waits for its delivery reports and adds them to <see cref="Produced"/>.</summary>
+    public async Task<ProducedCounts> StopProducerAsync()
+    {
+        if (producer is null)
+        {
+            return ProducedCounts.None;
+        }
+
+        var counts = await producer.StopAsync();
+        await producer.DisposeAsync();
+        producer = null;
+        Produced = Produced.Add(counts);
+        return counts;
+    }
+
+    /// <summary>Polls <paramref name="condition"/> every 200 ms; false when it did not hold within <paramref name="timeout"/>.</summary>
+    public static async Task<bool> WaitUntilAsync(Func<bool> condition, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var elapsed = Stopwatch.StartNew();
+        while (!condition())
+        {
+            if (elapsed.Elapsed > timeout)
+            {
+                return false;
+            }
+
+            await Task.Delay(PollInterval, cancellationToken);
+        }
+
+        return true;
+    }
+
+    /// <summary>Waits until every partition's checkpoint was seen to move after <paramref name="since"/>.</summary>
+    public Task<bool> WaitUntilAllMovedSinceAsync(DateTimeOffset since, TimeSpan timeout, CancellationToken cancellationToken) =>
+        WaitUntilAsync(() => Monitor.AllMovedSince(since, Partitions), timeout, cancellationToken);
+
+    /// <summary>How many partitions <paramref name="silo"/> owns (<c>kafka_checkpoints.owner</c> names its silo port).</summary>
+    public int OwnedBy(SiloProcess silo) =>
+        Monitor.Owners().Values.Count(owner => owner?.StartsWith(string.Create(CultureInfo.InvariantCulture, $"127.0.0.1:{silo.SiloPort}@"), StringComparison.Ordinal) == true);
+
+    /// <summary>"silo1 2, silo2 4": partitions per running silo.</summary>
+    public string DescribeOwners() =>
+        string.Join(", ", silos.Where(s => s.IsRunning).Select(s => string.Create(CultureInfo.InvariantCulture, $"{s.Name} {OwnedBy(s)}")));
+
+    /// <summary>Waits until <paramref name="count"/> running silos own partitions.</summary>
+    public Task<bool> WaitUntilOwnersSpreadAsync(int count, TimeSpan timeout, CancellationToken cancellationToken) =>
+        WaitUntilAsync(() => silos.Count(s => s.IsRunning && OwnedBy(s) > 0) >= count, timeout, cancellationToken);
+
+    /// <summary>Waits until each partition's checkpoint equals its high watermark in <paramref name="highWatermarks"/>.</summary>
+    public Task<bool> WaitUntilStoredAsync(long[] highWatermarks, TimeSpan timeout, CancellationToken cancellationToken) =>
+        WaitUntilAsync(
+            () =>
+            {
+                var checkpoints = Monitor.Checkpoints();
+                return Enumerable.Range(0, Partitions).All(p => checkpoints.TryGetValue(p, out var c) && c == highWatermarks[p]);
+            },
+            timeout,
+            cancellationToken);
+
+    /// <summary>
+    /// The usual end of a scenario: stops the producer, waits (up to <paramref name="drainTimeout"/>) until every record
+    /// of the current broker life is stored, and reconciles every life (<paramref name="earlierLives"/> first).
+    /// </summary>
+    public async Task<(Reconciliation Reconciliation, bool Drained)> FinishAsync(
+        TimeSpan drainTimeout, IReadOnlyList<long[]> earlierLives, CancellationToken cancellationToken)
+    {
+        await StopProducerAsync();
+        var highWatermarks = broker.QueryHighWatermarks();
+        var drained = await WaitUntilStoredAsync(highWatermarks, drainTimeout, cancellationToken);
+        var reconciliation = await ReconciliationQuery.ReadAsync(DataSource, Topic, [.. earlierLives, highWatermarks], cancellationToken);
+        return (reconciliation, drained);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (producer is not null)
+        {
+            await producer.DisposeAsync();
+        }
+
+        await Memory.DisposeAsync();
+        await Monitor.DisposeAsync();
+        foreach (var silo in silos)
+        {
+            await silo.DisposeAsync();
+        }
+
+        await broker.DisposeAsync();
+        await database.DisposeAsync();
+    }
+
+    private static Dictionary<string, string> SiloEnvironment(LocalKafkaBroker broker, ScenarioDatabase database, string clusterId)
+    {
+        var postgres = new NpgsqlConnectionStringBuilder(database.ConnectionString);
+        return new Dictionary<string, string>
+        {
+            ["KAFKA_BROKER"] = broker.BootstrapServers,
+            ["KAFKA_TOPIC"] = Topic,
+            ["KAFKA_STARTING_OFFSETS"] = "earliest",
+            ["POSTGRES_HOST"] = postgres.Host!,
+            ["POSTGRES_PORT"] = postgres.Port.ToString(CultureInfo.InvariantCulture),
+            ["POSTGRES_DB"] = postgres.Database!,
+            ["POSTGRES_USER"] = postgres.Username!,
+            ["POSTGRES_PASSWORD"] = postgres.Password ?? "",
+            ["POSTGRES_MIGRATE"] = "false",
+            ["ORLEANS_CLUSTER_ID"] = clusterId,
+            ["ORLEANS_SILO_PORT"] = FreePort.Next().ToString(CultureInfo.InvariantCulture),
+            ["ORLEANS_GATEWAY_PORT"] = FreePort.Next().ToString(CultureInfo.InvariantCulture),
+            ["ORLEANS_ADVERTISED_IP"] = "127.0.0.1",
+            ["HTTP_PORT"] = FreePort.Next().ToString(CultureInfo.InvariantCulture),
+            ["Logging__LogLevel__Default"] = "Information",
+            ["Logging__LogLevel__Orleans"] = "Warning",
+        };
+    }
+}

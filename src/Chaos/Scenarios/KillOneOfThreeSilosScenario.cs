@@ -1,0 +1,47 @@
+using System.Diagnostics;
+
+namespace UserEvents.Orleans.Chaos.Scenarios;
+
+/// <summary>1. kill -9 the silo that owns the most partitions, of three, under load: its partitions resume on the other two.</summary>
+public sealed class KillOneOfThreeSilosScenario : IChaosScenario
+{
+    public int Number => 1;
+
+    public string Name => "kill -9 one of three silos";
+
+    public async Task<ScenarioResult> RunAsync(ChaosContext context, CancellationToken cancellationToken)
+    {
+        var elapsed = Stopwatch.StartNew();
+        var checks = new ScenarioChecks();
+        await using var run = await ChaosRun.StartAsync(context, Number, siloSlots: 3, runningSilos: 3, context.Options.AdminConnectionString, cancellationToken);
+        var spread = await run.WaitUntilOwnersSpreadAsync(3, TimeSpan.FromSeconds(30), cancellationToken);
+        run.StartProducer(context.Rate, ChaosContext.BackgroundMalformedPercent);
+        await Task.Delay(context.WarmUp, cancellationToken);
+
+        var owners = run.DescribeOwners();
+        var victim = run.Silos.OrderByDescending(run.OwnedBy).First();
+        var victimPartitions = run.OwnedBy(victim);
+        context.Progress($"killing {victim.Name} ({owners})");
+        var fault = DateTimeOffset.UtcNow;
+        await victim.KillAsync();
+        var resumed = await run.WaitUntilAllMovedSinceAsync(fault, ChaosContext.ResumeTimeout, cancellationToken);
+        await Task.Delay(context.Settle, cancellationToken);
+        var until = DateTimeOffset.UtcNow;
+
+        var (reconciliation, drained) = await run.FinishAsync(context.DrainTimeout, [], cancellationToken);
+        var resumption = run.Monitor.LongestStall(fault, until, ChaosRun.Partitions);
+        checks.Require(spread, "the three silos did not all own partitions before the kill");
+        checks.Require(resumed, "not every partition consumed again after the kill");
+        checks.RequireResumption(resumption);
+        checks.RequireExactlyOnce(reconciliation, run.Produced, drained);
+        return new ScenarioResult(
+            Number,
+            Name,
+            reconciliation,
+            resumption,
+            run.Memory.PeakBytes,
+            checks.Failures,
+            $"owners before: {owners}; killed {victim.Name} with {victimPartitions} partitions; after: {run.DescribeOwners()}",
+            elapsed.Elapsed);
+    }
+}

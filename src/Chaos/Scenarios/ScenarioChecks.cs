@@ -1,0 +1,47 @@
+using System.Globalization;
+using UserEvents.Orleans.Chaos.Load;
+using UserEvents.Orleans.Chaos.Measuring;
+
+namespace UserEvents.Orleans.Chaos.Scenarios;
+
+/// <summary>Collects what a scenario found wrong; an empty list is a pass.</summary>
+public sealed class ScenarioChecks
+{
+    /// <summary>Partitions must consume again within this after a silo dies, stops, restarts or joins (issue 4).</summary>
+    public static readonly TimeSpan ResumptionGoal = TimeSpan.FromSeconds(15);
+
+    /// <summary>Silo memory must stay bounded: the cache is STREAM_CACHE_SIZE batches per partition, not the backlog.</summary>
+    public const long MemoryBoundBytes = 1024L * 1024 * 1024;
+
+    private readonly List<string> failures = [];
+
+    public IReadOnlyList<string> Failures => failures;
+
+    public void Require(bool holds, string failure)
+    {
+        if (!holds)
+        {
+            failures.Add(failure);
+        }
+    }
+
+    /// <summary>Exactly once: every produced offset has exactly one row, dead letters exactly for the malformed records, each with a reason.</summary>
+    public void RequireExactlyOnce(Reconciliation reconciliation, ProducedCounts produced, bool drained)
+    {
+        Require(drained, "not every record was stored before the drain timeout");
+        Require(produced.Failed == 0, $"{produced.Failed} deliveries failed ({produced.FirstError})");
+        Require(produced.Delivered == reconciliation.Produced, $"the producer had {produced.Delivered} records acknowledged, Kafka holds {reconciliation.Produced}");
+        Require(reconciliation.Missing == 0, $"{reconciliation.Missing} offsets missing");
+        Require(reconciliation.Duplicated == 0, $"{reconciliation.Duplicated} offsets duplicated");
+        Require(reconciliation.Unexpected == 0, $"{reconciliation.Unexpected} rows for no produced offset");
+        Require(reconciliation.Produced == reconciliation.Stored + reconciliation.Rejected, "produced != stored + rejected");
+        Require(reconciliation.Rejected == produced.DeliveredToReject, $"{reconciliation.Rejected} dead letters for {produced.DeliveredToReject} malformed records");
+        Require(reconciliation.RejectedWithoutReason == 0, $"{reconciliation.RejectedWithoutReason} dead letters without a reason");
+    }
+
+    public void RequireResumption(TimeSpan resumption) =>
+        Require(resumption <= ResumptionGoal, string.Create(CultureInfo.InvariantCulture, $"a partition stalled {resumption.TotalSeconds:F1} s (goal {ResumptionGoal.TotalSeconds:F0} s)"));
+
+    public void RequireBoundedMemory(long peakBytes) =>
+        Require(peakBytes <= MemoryBoundBytes, string.Create(CultureInfo.InvariantCulture, $"a silo reached {peakBytes / 1048576.0:F0} MiB (bound {MemoryBoundBytes / 1048576} MiB)"));
+}

@@ -1,0 +1,44 @@
+using System.Text.RegularExpressions;
+using UserEvents.Orleans.Tests.EndToEnd;
+using UserEvents.Orleans.Tests.Infrastructure;
+using Xunit.Abstractions;
+
+namespace UserEvents.Orleans.Tests.Chaos;
+
+/// <summary>
+/// The chaos suite (src/Chaos) as a process, short versions of the cheap scenarios: kill -9 one of three silos,
+/// PostgreSQL stopped and started, a table lock, malformed records. Each must end with nothing missing or duplicated.
+/// </summary>
+[Collection(nameof(ProcessTests))]
+public sealed partial class ChaosSuiteTests(ITestOutputHelper output)
+{
+    private static readonly string[] Scenarios = ["1", "2", "6", "7"];
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(180);
+
+    [Fact]
+    public async Task Quick_chaos_scenarios_lose_and_duplicate_nothing()
+    {
+        var result = await ProcessRunner.RunAsync(
+            "dotnet",
+            [RepositoryPaths.ProgramDll("Chaos", "UserEvents.Orleans.Chaos"), "--quick", .. Scenarios],
+            Timeout,
+            environment: new Dictionary<string, string> { ["USER_EVENTS_CHAOS_POSTGRES"] = PostgresServer.AdminConnectionString });
+        var stdout = result.StandardOutput;
+        output.WriteLine(stdout);
+        output.WriteLine(result.StandardError);
+
+        var lines = ResultLine().Matches(stdout).ToDictionary(m => m.Groups["scenario"].Value, m => m);
+        Assert.Equal(Scenarios, lines.Keys.Order());
+        foreach (var (scenario, line) in lines)
+        {
+            Assert.True(line.Groups["missing"].Value == "0", $"scenario {scenario}: {line.Value}");
+            Assert.True(line.Groups["duplicated"].Value == "0", $"scenario {scenario}: {line.Value}");
+            Assert.True(line.Groups["passed"].Value == "true", $"scenario {scenario}: {line.Value}");
+        }
+
+        Assert.Equal(0, result.ExitCode);
+    }
+
+    [GeneratedRegex(@"^CHAOS-RESULT scenario=(?<scenario>\d+) .*\bduplicated=(?<duplicated>\S+) missing=(?<missing>\S+) .*\bpassed=(?<passed>\w+)$", RegexOptions.Multiline)]
+    private static partial Regex ResultLine();
+}
