@@ -16,7 +16,7 @@ public sealed class KafkaStreamOptions
     public KafkaStartingOffsets StartingOffsets { get; set; } = KafkaStartingOffsets.Latest;
 
     /// <summary>The most Kafka records packed into one batch container (one stream event).</summary>
-    public int MaxRecordsPerBatch { get; set; } = 5000;
+    public int MaxRecordsPerBatch { get; set; } = 2000;
 
     /// <summary>
     /// How long a partition's checkpoint may stay behind what its receiver has read before the receiver

@@ -9,7 +9,9 @@ public sealed class UserEventRecordDecoder(UserEventJsonReader reader) : IKafkaR
 {
     public object Decode(KafkaRecordRange range, IReadOnlyList<ConsumeResult<byte[]?, byte[]?>> records)
     {
-        var events = new List<UserEvent>(records.Count);
+        // Sized once: at the default 2,000 records per batch the array stays below the large-object heap's 85 KB.
+        var events = new UserEvent[records.Count];
+        var stored = 0;
         List<RejectedRecord>? rejections = null;
         var newest = DateTimeOffset.MinValue;
         foreach (var record in records)
@@ -26,7 +28,7 @@ public sealed class UserEventRecordDecoder(UserEventJsonReader reader) : IKafkaR
             }
             else if (reader.TryRead(message.Value, offset, out var userEvent, out var reason))
             {
-                events.Add(userEvent);
+                events[stored++] = userEvent;
             }
             else
             {
@@ -44,7 +46,12 @@ public sealed class UserEventRecordDecoder(UserEventJsonReader reader) : IKafkaR
             }
         }
 
-        return new UserEventBatch(range.Topic, range.Partition, range.FromOffset, range.ToOffset, [.. events], rejections?.ToArray() ?? [], newest);
+        if (stored != events.Length)
+        {
+            Array.Resize(ref events, stored);
+        }
+
+        return new UserEventBatch(range.Topic, range.Partition, range.FromOffset, range.ToOffset, events, rejections?.ToArray() ?? [], newest);
     }
 
     /// <summary>A dead letter whose raw key is capped (<see cref="OversizedRecord"/>); an oversized value is capped by the caller.</summary>

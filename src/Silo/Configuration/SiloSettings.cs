@@ -102,7 +102,7 @@ public sealed record SiloSettings
                 ["latest"] = KafkaStartingOffsets.Latest,
                 ["earliest"] = KafkaStartingOffsets.Earliest,
             }),
-            KafkaMaxRecordsPerBatch = reader.Int("KAFKA_MAX_RECORDS_PER_BATCH", 5000, 1, 1_000_000),
+            KafkaMaxRecordsPerBatch = reader.Int("KAFKA_MAX_RECORDS_PER_BATCH", 2000, 1, 1_000_000),
             KafkaClientSettings = variables
                 .Where(v => v.Key.StartsWith(KafkaClientPrefix, StringComparison.Ordinal) && v.Value is not null)
                 .ToDictionary(v => v.Key[KafkaClientPrefix.Length..].ToLowerInvariant().Replace('_', '.'), v => v.Value!),
