@@ -64,7 +64,19 @@ internal sealed partial class KafkaPartitionReceiver : IQueueAdapterReceiver
     public async Task Initialize(TimeSpan timeout, CancellationToken cancellationToken)
     {
         var newConsumer = new ConsumerBuilder<byte[]?, byte[]?>(KafkaClientConfig.ForReceiver(options, providerName))
-            .SetErrorHandler((_, error) => LogKafkaError(options.Topic, Partition, error.Code, error.Reason))
+            .SetErrorHandler((_, error) =>
+            {
+                // librdkafka reports every failed connection attempt (many a second while a broker is down);
+                // "all brokers down" says the same once, and /health/ready reports it.
+                if (error.Code == ErrorCode.Local_Transport)
+                {
+                    LogKafkaTransportError(options.Topic, Partition, error.Reason);
+                }
+                else
+                {
+                    LogKafkaError(options.Topic, Partition, error.Code, error.Reason);
+                }
+            })
             .SetLogHandler((_, message) => LogKafkaLog(options.Topic, Partition, message.Level.ToString(), message.Message))
             .Build();
         try
@@ -346,6 +358,9 @@ internal sealed partial class KafkaPartitionReceiver : IQueueAdapterReceiver
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Kafka {Topic}[{Partition}] client error {Code}: {Reason}")]
     private partial void LogKafkaError(string topic, int partition, ErrorCode code, string reason);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Kafka {Topic}[{Partition}] connection failed: {Reason}")]
+    private partial void LogKafkaTransportError(string topic, int partition, string reason);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Kafka {Topic}[{Partition}] librdkafka {Level}: {Message}")]
     private partial void LogKafkaLog(string topic, int partition, string level, string message);
