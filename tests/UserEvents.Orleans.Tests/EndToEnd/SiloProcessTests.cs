@@ -55,14 +55,14 @@ public sealed class SiloProcessTests(ITestOutputHelper output) : IAsyncLifetime
     [Fact]
     public async Task A_silo_killed_mid_stream_and_restarted_loses_and_duplicates_nothing()
     {
-        // Small batches and slow flushes, so the kill lands while most of the first 30,000 events are still unstored.
+        // Small batches, one flush at a time and a large first backlog, so the kill lands while most of it is unstored.
         var environment = SiloProcess.EnvironmentFor(kafka.BootstrapServers, Topic, database, "kill");
         environment["KAFKA_MAX_RECORDS_PER_BATCH"] = "200";
         environment["WRITER_FLUSH_INTERVAL_MS"] = "100";
         environment["WRITER_MAX_CONCURRENT_FLUSHES"] = "1";
         var silo = await StartSiloAsync("silo-1", environment);
-        var first = SampleEvents.Generate(30_000, malformedEvery: 100);
-        var second = SampleEvents.Generate(30_000, malformedEvery: 100, firstId: 30_000);
+        var first = SampleEvents.Generate(150_000, malformedEvery: 100);
+        var second = SampleEvents.Generate(30_000, malformedEvery: 100, firstId: 150_000);
 
         await Kcat.ProduceAsync(kafka.BootstrapServers, Topic, first);
         await WaitUntilAsync(async () => (await IngestionAssertions.ReadTotalsAsync(database, Topic)).Events > 0, TimeSpan.FromSeconds(30));
