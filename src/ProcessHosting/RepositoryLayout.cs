@@ -1,4 +1,4 @@
-namespace UserEvents.Orleans.Chaos.Infrastructure;
+namespace UserEvents.Orleans.ProcessHosting;
 
 /// <summary>Finds the checkout, the built programs (LocalKafka, Silo) of this program's configuration and scripts/postgres.sh.</summary>
 public sealed class RepositoryLayout
