@@ -30,7 +30,9 @@ public sealed class KillOneOfThreeSilosScenario : IChaosScenario
 
         var (reconciliation, drained) = await run.FinishAsync(context.DrainTimeout, [], cancellationToken);
         var resumption = run.Monitor.LongestStall(fault, until, ChaosRun.Partitions);
-        checks.Require(spread, "the three silos did not all own partitions before the kill");
+        // Orleans' consistent-ring balancer may leave a silo without partitions (it hashes, it does not count), so an uneven
+        // spread is noted, not failed; what the scenario needs is a victim that owned partitions.
+        checks.Require(victimPartitions > 0, "the killed silo owned no partition");
         checks.Require(resumed, "not every partition consumed again after the kill");
         checks.RequireResumption(resumption);
         checks.RequireExactlyOnce(reconciliation, run.Produced, drained);
@@ -41,7 +43,7 @@ public sealed class KillOneOfThreeSilosScenario : IChaosScenario
             resumption,
             run.Memory.PeakBytes,
             checks.Failures,
-            $"owners before: {owners}; killed {victim.Name} with {victimPartitions} partitions; after: {run.DescribeOwners()}",
+            $"owners before: {owners}{(spread ? "" : " (uneven: a silo owned none)")}; killed {victim.Name} with {victimPartitions} partitions; after: {run.DescribeOwners()}",
             elapsed.Elapsed);
     }
 }
