@@ -6,7 +6,10 @@ using UserEvents.Orleans.Silo.Configuration;
 
 namespace UserEvents.Orleans.Silo.Startup;
 
-/// <summary>Waits for PostgreSQL (saying so in the log) and applies the schema before Orleans starts.</summary>
+/// <summary>
+/// Waits for PostgreSQL (saying so in the log), then applies the schema, or without <c>POSTGRES_MIGRATE</c> checks that the
+/// database carries this version's schema (<see cref="SchemaNotReadyException"/> otherwise), before Orleans starts.
+/// </summary>
 public static partial class DatabaseStartup
 {
     public static async Task PrepareAsync(SiloSettings settings, ILoggerFactory loggerFactory, CancellationToken cancellationToken)
@@ -36,6 +39,10 @@ public static partial class DatabaseStartup
             if (settings.PostgresMigrate)
             {
                 new PostgresSchemaMigrator(loggerFactory.CreateLogger<PostgresSchemaMigrator>()).Migrate(settings.PostgresConnectionString, createDatabase: false);
+            }
+            else if (await SchemaCheck.ProblemAsync(connection, token) is { } problem)
+            {
+                throw new SchemaNotReadyException(problem);
             }
         }, cancellationToken);
 
