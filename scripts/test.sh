@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Runs every test against real parts: a PostgreSQL server (a throwaway cluster of this checkout),
 # our local Kafka broker over TCP (started by the tests), kcat, Orleans test clusters and silo processes.
-# Installs PostgreSQL, kcat, Chromium (for the ingestion page's browser test) and docker-compose (to validate
-# docker-compose.yml; no Docker engine is needed) from the distribution when they are missing (as root, or with sudo).
+# Installs PostgreSQL, kcat, Chromium (for the ingestion page's browser test), docker-compose (to validate
+# docker-compose.yml; no Docker engine is needed) and promtool (Debian's prometheus: /metrics and the alert rules) from the distribution when they are missing (as root, or with sudo).
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
@@ -12,6 +12,7 @@ missing=()
 command -v kcat >/dev/null 2>&1 || missing+=(kcat)
 [ -x /usr/bin/chromium ] || missing+=(chromium)
 command -v docker-compose >/dev/null 2>&1 || missing+=(docker-compose)   # validates docker-compose.yml (no engine needed)
+command -v promtool >/dev/null 2>&1 || missing+=(prometheus)           # promtool checks /metrics and the alert rules
 if [ ${#missing[@]} -gt 0 ]; then
   echo "test.sh: installing ${missing[*]}" >&2
   SUDO=""; [ "$(id -u)" = 0 ] || SUDO=sudo

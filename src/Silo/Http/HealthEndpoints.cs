@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Npgsql;
 using UserEvents.Orleans.Silo.Configuration;
 using UserEvents.Orleans.Silo.Health;
@@ -22,6 +23,14 @@ public static class HealthEndpoints
             .AddCheck<OrleansSiloHealthCheck>("orleans", tags: [ReadyTag], timeout: CheckTimeout)
             .AddCheck("postgresql", new PostgresHealthCheck(dataSource, settings.DescribePostgres), tags: [ReadyTag], timeout: CheckTimeout)
             .AddCheck<KafkaBrokerHealthCheck>("kafka", tags: [ReadyTag], timeout: CheckTimeout);
+        services.AddSingleton<HealthStatusMetrics>();
+        services.AddSingleton<IHealthCheckPublisher>(provider => provider.GetRequiredService<HealthStatusMetrics>());
+        services.Configure<HealthCheckPublisherOptions>(o =>
+        {
+            o.Delay = TimeSpan.FromSeconds(2);
+            o.Period = TimeSpan.FromSeconds(5);
+            o.Predicate = check => check.Tags.Contains(ReadyTag);
+        });
         return services;
     }
 

@@ -1,6 +1,7 @@
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
 using UserEvents.Orleans.Grains.Telemetry;
+using UserEvents.Orleans.Silo.Health;
 using UserEvents.Orleans.Streaming.Kafka;
 
 namespace UserEvents.Orleans.Silo.Http;
@@ -15,7 +16,7 @@ public static class MetricsEndpoint
         services.AddOpenTelemetry()
             .ConfigureResource(resource => resource.AddService("user-events-silo"))
             .WithMetrics(metrics => metrics
-                .AddMeter(IngestionMetrics.MeterName, KafkaReceiverMetrics.MeterName, OrleansMeter)
+                .AddMeter(IngestionMetrics.MeterName, KafkaReceiverMetrics.MeterName, HealthStatusMetrics.MeterName, OrleansMeter)
                 .AddRuntimeInstrumentation()
                 .AddPrometheusExporter());
         return services;
