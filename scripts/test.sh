@@ -29,6 +29,9 @@ PGPASSWORD=postgres psql -h 127.0.0.1 -p "$PGPORT" -U postgres -d postgres -tAc 
   PGPASSWORD=postgres psql -h 127.0.0.1 -p "$PGPORT" -U postgres -d postgres -qc "DROP DATABASE IF EXISTS \"$db\" WITH (FORCE)" || true
 done
 
+# .editorconfig: layout is checked here (fast, no compilation); the code-style rules fail the build itself.
+dotnet format whitespace UserEvents.Orleans.sln --verify-no-changes -v q \
+  || { echo "test.sh: formatting differs from .editorconfig; run: dotnet format whitespace UserEvents.Orleans.sln" >&2; exit 1; }
 dotnet build UserEvents.Orleans.sln -c "$CONFIGURATION" -nologo -v quiet -clp:ErrorsOnly
 set +e
 dotnet test UserEvents.Orleans.sln -c "$CONFIGURATION" --no-build -nologo --logger "console;verbosity=normal" "$@" 2>&1 | tee "$ROOT/.local/test-output.log"

@@ -6,6 +6,7 @@ namespace UserEvents.Orleans.Tests.Deployment;
 /// There is no Docker engine here to build the images, so their Dockerfiles are read: every project the image needs is copied,
 /// the runtime stage is non-root with a HEALTHCHECK the silo itself answers.
 /// </summary>
+[Trait("Category", "Unit")]
 public sealed class DockerfileTests
 {
     [Theory]

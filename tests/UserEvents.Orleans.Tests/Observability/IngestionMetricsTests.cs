@@ -7,6 +7,7 @@ using UserEvents.Orleans.Tests.Infrastructure;
 namespace UserEvents.Orleans.Tests.Observability;
 
 /// <summary>The writer's metrics as <see cref="GroupCommitter"/> records them around a commit function of our own.</summary>
+[Trait("Category", "Unit")]
 public sealed class IngestionMetricsTests : IDisposable
 {
     private readonly System.Diagnostics.Metrics.IMeterFactory meters = TestMeterFactory.Create();

@@ -8,6 +8,7 @@ using UserEvents.Orleans.Streaming.Kafka;
 namespace UserEvents.Orleans.Tests.Security;
 
 /// <summary>Records over the size limit become dead letters with a reason, their length and hash, and only their first bytes.</summary>
+[Trait("Category", "Unit")]
 public sealed class OversizedRecordTests
 {
     private readonly UserEventRecordDecoder decoder = new(new UserEventJsonReader());

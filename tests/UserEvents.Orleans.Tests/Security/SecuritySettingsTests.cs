@@ -5,6 +5,7 @@ using UserEvents.Orleans.Tests.Infrastructure;
 namespace UserEvents.Orleans.Tests.Security;
 
 /// <summary>The security settings are validated at start with messages that name the variables and never a secret.</summary>
+[Trait("Category", "Unit")]
 public sealed class SecuritySettingsTests : IDisposable
 {
     private const string Token = "a-token-of-thirty-two-characters";

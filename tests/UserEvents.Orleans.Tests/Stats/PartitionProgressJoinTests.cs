@@ -4,6 +4,7 @@ using UserEvents.Orleans.Streaming.Kafka;
 
 namespace UserEvents.Orleans.Tests.Stats;
 
+[Trait("Category", "Unit")]
 public sealed class PartitionProgressJoinTests
 {
     private static readonly DateTimeOffset Committed = new(2026, 1, 2, 3, 4, 5, TimeSpan.Zero);

@@ -2,6 +2,7 @@ using UserEvents.Orleans.Grains.Stats;
 
 namespace UserEvents.Orleans.Tests.Stats;
 
+[Trait("Category", "Unit")]
 public sealed class ShortLivedCacheTests
 {
     private readonly SteppedTimeProvider time = new();

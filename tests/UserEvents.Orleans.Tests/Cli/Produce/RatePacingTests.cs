@@ -3,6 +3,7 @@ using UserEvents.Orleans.Cli.Producing;
 
 namespace UserEvents.Orleans.Tests.Cli.Produce;
 
+[Trait("Category", "Unit")]
 public sealed class RatePacingTests
 {
     [Fact]

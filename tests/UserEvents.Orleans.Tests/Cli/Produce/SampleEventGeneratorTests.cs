@@ -2,6 +2,7 @@ using UserEvents.Orleans.Cli.Events;
 
 namespace UserEvents.Orleans.Tests.Cli.Produce;
 
+[Trait("Category", "Unit")]
 public sealed class SampleEventGeneratorTests
 {
     private static readonly string[] KnownEventTypes = [.. EventTypeCatalog.Weighted.Select(entry => entry.Type)];

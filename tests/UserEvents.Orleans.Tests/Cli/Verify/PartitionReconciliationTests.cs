@@ -4,6 +4,7 @@ using UserEvents.Orleans.Streaming.Kafka;
 namespace UserEvents.Orleans.Tests.Cli.Verify;
 
 /// <summary>The rule of <c>verify</c>: one row for every offset from the start to the checkpoint, none twice, none elsewhere.</summary>
+[Trait("Category", "Unit")]
 public sealed class PartitionReconciliationTests
 {
     [Fact]
