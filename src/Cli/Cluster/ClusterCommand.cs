@@ -24,7 +24,7 @@ public abstract class ClusterCommand<TSettings> : AsyncCommand<TSettings>
         catch (Exception exception) when (exception is not OperationCanceledException)
         {
             CliConsole.CreateError().MarkupLineInterpolated(
-                $"[red]error:[/] cannot connect to Orleans cluster {settings.ClusterId} (membership in PostgreSQL {settings.DescribePostgres}): {exception.Message}");
+                $"[red]error:[/] cannot connect to Orleans cluster {settings.ClusterId} (membership in PostgreSQL {settings.DescribePostgres}): {Describe(exception)}");
             return ExitFailed;
         }
 
@@ -36,4 +36,8 @@ public abstract class ClusterCommand<TSettings> : AsyncCommand<TSettings>
 
     /// <summary>Asks the grains and writes to <paramref name="output"/>; returns the exit code.</summary>
     protected abstract Task<int> ExecuteAsync(IGrainFactory grains, TSettings settings, IAnsiConsole output, CancellationToken cancellationToken);
+
+    // Orleans wraps the cause (a refused certificate, a wrong password) in its own exceptions: say both.
+    private static string Describe(Exception exception) =>
+        exception.GetBaseException() is var cause && cause != exception ? $"{exception.Message} ({cause.Message})" : exception.Message;
 }

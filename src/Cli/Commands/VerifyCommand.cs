@@ -27,7 +27,7 @@ public sealed class VerifyCommand : AsyncCommand<VerifySettings>
         StoredOffsets stored;
         try
         {
-            using var kafka = new KafkaWatermarkReader(settings.Brokers, [], "user-events-cli-verify", KafkaTimeout);
+            using var kafka = new KafkaWatermarkReader(settings.Brokers, EnvironmentDefaults.KafkaClientSettings, "user-events-cli-verify", KafkaTimeout);
             watermarks = await kafka.ReadAsync(settings.Topic, cancellationToken);
             stored = await StoredOffsetsQuery.ReadAsync(settings.PostgresConnectionString, settings.Topic, cancellationToken);
         }

@@ -21,10 +21,11 @@ public sealed class KafkaEventPublisher : IDisposable
     private long failed;
     private string? firstError;
 
-    public KafkaEventPublisher(string bootstrapServers, string topic)
+    /// <param name="clientSettings">librdkafka settings (TLS, SASL: the KAFKA_CLIENT_* variables), applied under ours.</param>
+    public KafkaEventPublisher(string bootstrapServers, string topic, IReadOnlyDictionary<string, string>? clientSettings = null)
     {
         this.topic = topic;
-        producer = new ProducerBuilder<string, byte[]>(CreateConfig(bootstrapServers))
+        producer = new ProducerBuilder<string, byte[]>(CreateConfig(bootstrapServers, clientSettings))
             // Connection hiccups are retried by librdkafka and surface as failed deliveries if they last.
             .SetLogHandler((_, _) => { })
             .SetErrorHandler((_, _) => { })
@@ -40,7 +41,8 @@ public sealed class KafkaEventPublisher : IDisposable
         Interlocked.Read(ref failed),
         Volatile.Read(ref firstError));
 
-    public static ProducerConfig CreateConfig(string bootstrapServers) => new()
+    public static ProducerConfig CreateConfig(string bootstrapServers, IReadOnlyDictionary<string, string>? clientSettings = null) =>
+        new(clientSettings?.ToDictionary(s => s.Key, s => s.Value, StringComparer.Ordinal) ?? [])
     {
         BootstrapServers = bootstrapServers,
         ClientId = "user-events-cli",

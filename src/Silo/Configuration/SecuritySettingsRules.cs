@@ -1,8 +1,9 @@
-using Npgsql;
-
 namespace UserEvents.Orleans.Silo.Configuration;
 
-/// <summary>The rules that tie security settings together (each message names the variables, never a secret).</summary>
+/// <summary>
+/// The rules that tie the HTTP security settings together (each message names the variables, never a secret); the
+/// PostgreSQL TLS rules live with the connection settings (<c>PostgresConnectionSettings</c>).
+/// </summary>
 internal static class SecuritySettingsRules
 {
     /// <summary>Shorter tokens are refused: they can be guessed.</summary>
@@ -10,11 +11,6 @@ internal static class SecuritySettingsRules
 
     public static void Check(SiloSettings settings, List<string> errors)
     {
-        if (settings.PostgresSslRootCertificate is not null && settings.PostgresSslMode is not (SslMode.VerifyCA or SslMode.VerifyFull))
-        {
-            errors.Add("POSTGRES_SSL_ROOT_CERT is only used to verify the server: set POSTGRES_SSL_MODE to verify-ca or verify-full");
-        }
-
         if (settings.HttpAuthToken is { } token && token.Length < MinimumAuthTokenLength)
         {
             errors.Add($"HTTP_AUTH_TOKEN (or the content of HTTP_AUTH_TOKEN_FILE) must be at least {MinimumAuthTokenLength} characters long");

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using Npgsql;
+using UserEvents.Orleans.Postgres.Configuration;
 using UserEvents.Orleans.Streaming.Kafka;
 
 namespace UserEvents.Orleans.Silo.Configuration;
@@ -11,9 +12,6 @@ namespace UserEvents.Orleans.Silo.Configuration;
 /// </summary>
 public sealed record SiloSettings
 {
-    /// <summary>Prefix of variables passed to librdkafka: KAFKA_CLIENT_SASL_USERNAME becomes sasl.username.</summary>
-    public const string KafkaClientPrefix = "KAFKA_CLIENT_";
-
     public required string KafkaBroker { get; init; }
 
     public required string KafkaTopic { get; init; }
@@ -24,21 +22,24 @@ public sealed record SiloSettings
 
     public required IReadOnlyDictionary<string, string> KafkaClientSettings { get; init; }
 
-    public required string PostgresHost { get; init; }
+    /// <summary>The POSTGRES_* connection variables, read as the CLI reads them.</summary>
+    public required PostgresConnectionSettings Postgres { get; init; }
 
-    public required int PostgresPort { get; init; }
+    public string PostgresHost => Postgres.Host;
 
-    public required string PostgresDatabase { get; init; }
+    public int PostgresPort => Postgres.Port;
 
-    public required string PostgresUser { get; init; }
+    public string PostgresDatabase => Postgres.Database;
 
-    public required string? PostgresPassword { get; init; }
+    public string PostgresUser => Postgres.User;
+
+    public string? PostgresPassword => Postgres.Password;
+
+    public SslMode PostgresSslMode => Postgres.SslMode;
+
+    public string? PostgresSslRootCertificate => Postgres.SslRootCertificate;
 
     public required bool PostgresMigrate { get; init; }
-
-    public required SslMode PostgresSslMode { get; init; }
-
-    public required string? PostgresSslRootCertificate { get; init; }
 
     public required string ClusterId { get; init; }
 
@@ -67,20 +68,9 @@ public sealed record SiloSettings
     public required int StreamCacheSize { get; init; }
 
     /// <summary>The Npgsql connection string (the password is never logged: use <see cref="DescribePostgres"/>).</summary>
-    public string PostgresConnectionString => new NpgsqlConnectionStringBuilder
-    {
-        Host = PostgresHost,
-        Port = PostgresPort,
-        Database = PostgresDatabase,
-        Username = PostgresUser,
-        Password = PostgresPassword,
-        MaxPoolSize = 50,
-        ApplicationName = $"user-events-silo-{SiloPort}",
-        SslMode = PostgresSslMode,
-        RootCertificate = PostgresSslRootCertificate,
-    }.ConnectionString;
+    public string PostgresConnectionString => Postgres.ConnectionString($"user-events-silo-{SiloPort}", maxPoolSize: 50);
 
-    public string DescribePostgres => $"{PostgresUser}@{PostgresHost}:{PostgresPort}/{PostgresDatabase}";
+    public string DescribePostgres => Postgres.Describe;
 
     /// <summary>A summary without the password or the token (a record's generated ToString would print them).</summary>
     public override string ToString() =>
@@ -103,24 +93,9 @@ public sealed record SiloSettings
                 ["earliest"] = KafkaStartingOffsets.Earliest,
             }),
             KafkaMaxRecordsPerBatch = reader.Int("KAFKA_MAX_RECORDS_PER_BATCH", 2000, 1, 1_000_000),
-            KafkaClientSettings = variables
-                .Where(v => v.Key.StartsWith(KafkaClientPrefix, StringComparison.Ordinal) && v.Value is not null)
-                .ToDictionary(v => v.Key[KafkaClientPrefix.Length..].ToLowerInvariant().Replace('_', '.'), v => v.Value!),
-            PostgresHost = reader.String("POSTGRES_HOST", "localhost"),
-            PostgresPort = reader.Int("POSTGRES_PORT", 5432, 1, 65535),
-            PostgresDatabase = reader.String("POSTGRES_DB", "postgres"),
-            PostgresUser = reader.String("POSTGRES_USER", "postgres"),
-            PostgresPassword = reader.SecretOrNull("POSTGRES_PASSWORD", "POSTGRES_PASSWORD_FILE"),
+            KafkaClientSettings = Streaming.Kafka.KafkaClientSettings.FromEnvironment(variables),
+            Postgres = PostgresConnectionSettings.Read(reader),
             PostgresMigrate = reader.Bool("POSTGRES_MIGRATE", false),
-            PostgresSslMode = reader.Choice("POSTGRES_SSL_MODE", "prefer", new Dictionary<string, SslMode>
-            {
-                ["disable"] = SslMode.Disable,
-                ["prefer"] = SslMode.Prefer,
-                ["require"] = SslMode.Require,
-                ["verify-ca"] = SslMode.VerifyCA,
-                ["verify-full"] = SslMode.VerifyFull,
-            }),
-            PostgresSslRootCertificate = reader.ReadableFileOrNull("POSTGRES_SSL_ROOT_CERT"),
             ClusterId = reader.String("ORLEANS_CLUSTER_ID", "user-events"),
             ServiceId = reader.String("ORLEANS_SERVICE_ID", "user-events"),
             SiloPort = reader.Int("ORLEANS_SILO_PORT", 11111, 1, 65535),
@@ -148,150 +123,6 @@ public sealed record SiloSettings
 
         SecuritySettingsRules.Check(settings, reader.Errors);
         return reader.Errors.Count == 0 ? settings : throw new InvalidSettingsException(reader.Errors);
-    }
-
-    private sealed class EnvironmentReader(IReadOnlyDictionary<string, string?> variables)
-    {
-        public List<string> Errors { get; } = [];
-
-        public string String(string name, string fallback)
-        {
-            var value = Raw(name);
-            if (value is null)
-            {
-                return fallback;
-            }
-
-            if (string.IsNullOrWhiteSpace(value))
-            {
-                Errors.Add($"{name} is set but empty (unset it to use the default '{fallback}')");
-                return fallback;
-            }
-
-            return value.Trim();
-        }
-
-        /// <summary>
-        /// A secret from <paramref name="name"/> or from the file named by <paramref name="fileName"/> (trailing newlines
-        /// removed), never both. Error messages name the variables, never the value.
-        /// </summary>
-        public string? SecretOrNull(string name, string fileName)
-        {
-            var value = Raw(name);
-            var file = Raw(fileName);
-            if (file is null)
-            {
-                return value;
-            }
-
-            if (value is not null)
-            {
-                Errors.Add($"{name} and {fileName} are both set: set only one");
-                return value;
-            }
-
-            try
-            {
-                return File.ReadAllText(file).TrimEnd('\r', '\n');
-            }
-            catch (Exception exception) when (exception is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
-            {
-                Errors.Add($"{fileName}='{file}' cannot be read: {exception.Message}");
-                return null;
-            }
-        }
-
-        public string? ReadableFileOrNull(string name)
-        {
-            var value = Raw(name);
-            if (value is null || File.Exists(value))
-            {
-                return value;
-            }
-
-            Errors.Add($"{name}='{value}' is not a file that exists");
-            return null;
-        }
-
-        public IPAddress Ip(string name, IPAddress fallback)
-        {
-            var value = Raw(name);
-            if (value is null)
-            {
-                return fallback;
-            }
-
-            if (IPAddress.TryParse(value.Trim(), out var address))
-            {
-                return address;
-            }
-
-            Errors.Add($"{name}='{value}' is not an IP address (0.0.0.0 for every interface, 127.0.0.1 for this machine only)");
-            return fallback;
-        }
-
-        public int Int(string name, int fallback, int min, int max)
-        {
-            var value = Raw(name);
-            if (value is null)
-            {
-                return fallback;
-            }
-
-            if (int.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var parsed) && parsed >= min && parsed <= max)
-            {
-                return parsed;
-            }
-
-            Errors.Add($"{name}='{value}' is not a whole number from {min} to {max}");
-            return fallback;
-        }
-
-        public bool Bool(string name, bool fallback)
-        {
-            var value = Raw(name);
-            if (value is null)
-            {
-                return fallback;
-            }
-
-            switch (value.Trim().ToLowerInvariant())
-            {
-                case "true" or "1" or "yes":
-                    return true;
-                case "false" or "0" or "no":
-                    return false;
-                default:
-                    Errors.Add($"{name}='{value}' must be true or false");
-                    return fallback;
-            }
-        }
-
-        public T Choice<T>(string name, string fallback, Dictionary<string, T> choices)
-        {
-            var value = Raw(name)?.Trim().ToLowerInvariant() ?? fallback;
-            if (choices.TryGetValue(value, out var choice))
-            {
-                return choice;
-            }
-
-            Errors.Add($"{name}='{value}' must be one of: {string.Join(", ", choices.Keys)}");
-            return choices[fallback];
-        }
-
-        public string? IpOrNull(string name)
-        {
-            var value = Raw(name);
-            if (value is null || System.Net.IPAddress.TryParse(value, out _))
-            {
-                return value;
-            }
-
-            Errors.Add($"{name}='{value}' is not an IP address");
-            return null;
-        }
-
-        private string? Raw(string name) => variables.TryGetValue(name, out var value) ? value : null;
     }
 }
 
