@@ -24,6 +24,12 @@ public sealed record SiloSettings
 
     public required IReadOnlyDictionary<string, string> KafkaClientSettings { get; init; }
 
+    /// <summary>Record bytes (key + value) per stream batch (KAFKA_MAX_BATCH_BYTES).</summary>
+    public required int KafkaMaxBatchBytes { get; init; }
+
+    /// <summary>How long a partition's receiver may take to start before /health/ready says it is not read.</summary>
+    public required TimeSpan KafkaReceiverStartGrace { get; init; }
+
     public required string PostgresHost { get; init; }
 
     public required int PostgresPort { get; init; }
@@ -103,6 +109,8 @@ public sealed record SiloSettings
                 ["earliest"] = KafkaStartingOffsets.Earliest,
             }),
             KafkaMaxRecordsPerBatch = reader.Int("KAFKA_MAX_RECORDS_PER_BATCH", 2000, 1, 1_000_000),
+            KafkaMaxBatchBytes = reader.Int("KAFKA_MAX_BATCH_BYTES", 256 * 1024, 1024, 256 * 1024 * 1024),
+            KafkaReceiverStartGrace = TimeSpan.FromSeconds(reader.Int("KAFKA_RECEIVER_START_GRACE_SECONDS", 30, 0, 3600)),
             KafkaClientSettings = variables
                 .Where(v => v.Key.StartsWith(KafkaClientPrefix, StringComparison.Ordinal) && v.Value is not null)
                 .ToDictionary(v => v.Key[KafkaClientPrefix.Length..].ToLowerInvariant().Replace('_', '.'), v => v.Value!),
