@@ -29,7 +29,7 @@ public sealed partial class OperatorEndpointsTests(IngestingSiloFixture silo, IT
         Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
         var report = HealthReportJson.Parse(body);
         Assert.Equal("Healthy", report.Status);
-        Assert.Equal(["kafka", "orleans", "postgresql"], report.Checks.Keys.Order());
+        Assert.Equal(["kafka", "kafka-receivers", "orleans", "postgresql"], report.Checks.Keys.Order());
         Assert.All(report.Checks.Values, check => Assert.Equal("Healthy", check.Status));
         Assert.Contains("is Active", report.Checks["orleans"].Description);
         Assert.Contains("has 6 partitions", report.Checks["kafka"].Description);
