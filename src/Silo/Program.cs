@@ -96,6 +96,7 @@ builder.Host.UseOrleans(silo =>
             kafka.Topic = settings.KafkaTopic;
             kafka.StartingOffsets = settings.KafkaStartingOffsets;
             kafka.MaxRecordsPerBatch = settings.KafkaMaxRecordsPerBatch;
+            kafka.MaxBatchBytes = settings.KafkaMaxBatchBytes;
             foreach (var (key, value) in settings.KafkaClientSettings)
             {
                 kafka.ClientSettings[key] = value;

@@ -34,6 +34,8 @@ internal static class KafkaClientConfig
         config.QueuedMaxMessagesKbytes ??= 2 * 1024;
         config.FetchWaitMaxMs ??= 100;
         config.MaxPartitionFetchBytes ??= 4 * 1024 * 1024;
+        // One fetch response for all of the consumer's partitions is buffered whole before it is queued: bound it too.
+        config.FetchMaxBytes ??= 8 * 1024 * 1024;
         config.SocketKeepaliveEnable ??= true;
         return config;
     }

@@ -26,8 +26,13 @@ internal sealed partial class KafkaPartitionReceiver : IQueueAdapterReceiver
     private readonly StalledCheckpointWatch stallWatch;
     private readonly KafkaReceiverMetrics metrics;
     private readonly Lock consumerGate = new();
+    private readonly CancellationTokenSource stopping = new();
     private IConsumer<byte[]?, byte[]?>? consumer;
     private IDisposable? lagTracking;
+    private KafkaReceiverStarts.Tracking? startTracking;
+    private Task? startAttempt;
+    private int startFailures;
+    private long nextStartAttempt;
     private long nextOffset;
     private long sequenceNumber;
     private long? outOfRangeSince;
@@ -61,7 +66,185 @@ internal sealed partial class KafkaPartitionReceiver : IQueueAdapterReceiver
     /// <summary>The next offset this receiver will hand out.</summary>
     public long Position => Volatile.Read(ref nextOffset);
 
-    public async Task Initialize(TimeSpan timeout, CancellationToken cancellationToken)
+    /// <summary>
+    /// Makes the first start attempt. It never throws: Orleans' pulling agent awaits it once and then polls
+    /// <see cref="GetQueueMessagesAsync(int, CancellationToken)"/> whatever the outcome, so a failed start is retried from
+    /// there, with backoff, and reported in the meantime (<see cref="KafkaReceiverMetrics.Starts"/>).
+    /// </summary>
+    public Task Initialize(TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        startTracking ??= metrics.Starts.Track(options.Topic, Partition, time.GetUtcNow());
+        startAttempt = StartAsync();
+        return startAttempt;
+    }
+
+    public async Task<IList<IBatchContainer>> GetQueueMessagesAsync(int maxCount, CancellationToken cancellationToken)
+    {
+        var containers = new List<IBatchContainer>();
+        IConsumer<byte[]?, byte[]?>? current;
+        lock (consumerGate)
+        {
+            current = consumer;
+        }
+
+        if (current is null)
+        {
+            RetryStartIfDue();
+            return containers;
+        }
+
+        if (outOfRangeSince is not null)
+        {
+            await RecoverFromOutOfRangeAsync(current, cancellationToken);
+            return containers;
+        }
+
+        await RewindIfCheckpointStalledAsync(current, cancellationToken);
+
+        try
+        {
+            ReadInto(current, containers, Math.Max(1, maxCount));
+        }
+        catch (Exception exception)
+        {
+            // Whatever failed after records were consumed (a decoder that threw), nothing of this read may be skipped: the
+            // containers already built are handed out, and the consumer goes back to the first record not packed yet.
+            LogReadFailed(exception, options.Topic, Partition, nextOffset);
+            current.Seek(new TopicPartitionOffset(topicPartition, new Offset(nextOffset)));
+        }
+
+        return containers;
+    }
+
+    private void ReadInto(IConsumer<byte[]?, byte[]?> current, List<IBatchContainer> containers, int maxCount)
+    {
+        var records = new List<ConsumeResult<byte[]?, byte[]?>>();
+        var drained = false;
+        while (containers.Count < maxCount && !drained)
+        {
+            long bytes = 0;
+            while (records.Count < options.MaxRecordsPerBatch && bytes < options.MaxBatchBytes)
+            {
+                ConsumeResult<byte[]?, byte[]?>? result;
+                try
+                {
+                    result = current.Consume(TimeSpan.Zero);
+                }
+                catch (ConsumeException exception) when (exception.Error.Code is ErrorCode.OffsetOutOfRange or ErrorCode.Local_AutoOffsetReset or ErrorCode.Local_LogTruncation)
+                {
+                    outOfRangeSince ??= time.GetTimestamp();
+                    LogOutOfRange(options.Topic, Partition, nextOffset, exception.Error.Reason);
+                    drained = true;
+                    break;
+                }
+                catch (ConsumeException exception)
+                {
+                    LogConsumeFailed(exception, options.Topic, Partition, nextOffset, exception.Error.Code, exception.Error.Reason);
+                    drained = true;
+                    break;
+                }
+
+                if (result is null)
+                {
+                    drained = true;
+                    break;
+                }
+
+                if (!result.IsPartitionEOF)
+                {
+                    records.Add(result);
+                    bytes += (result.Message.Key?.Length ?? 0) + (result.Message.Value?.Length ?? 0);
+                }
+            }
+
+            if (records.Count == 0)
+            {
+                break;
+            }
+
+            containers.Add(Pack(records));
+            records = [];
+        }
+    }
+
+    public Task MessagesDeliveredAsync(IList<IBatchContainer> messages, CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public async Task Shutdown(TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        await stopping.CancelAsync();
+        if (startAttempt is { } attempt)
+        {
+            await attempt.WaitAsync(timeout, CancellationToken.None).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        }
+
+        lagTracking?.Dispose();
+        lagTracking = null;
+        startTracking?.Dispose();
+        IConsumer<byte[]?, byte[]?>? closing;
+        lock (consumerGate)
+        {
+            closing = consumer;
+            consumer = null;
+        }
+
+        if (closing is not null)
+        {
+            try
+            {
+                closing.Close();
+            }
+            finally
+            {
+                closing.Dispose();
+            }
+
+            LogStopped(options.Topic, Partition, nextOffset);
+        }
+    }
+
+    /// <summary>One start attempt: never throws; a failure schedules the next attempt and is reported.</summary>
+    private async Task StartAsync()
+    {
+        try
+        {
+            await ConnectAsync(stopping.Token);
+            startTracking?.Started();
+            startFailures = 0;
+        }
+        catch (Exception exception) when (!stopping.IsCancellationRequested)
+        {
+            startFailures++;
+            var delay = StartRetryDelay(startFailures);
+            Volatile.Write(ref nextStartAttempt, time.GetTimestamp() + (long)(delay.TotalSeconds * time.TimestampFrequency));
+            startTracking?.Failed(exception);
+            metrics.StartFailed(options.Topic, Partition);
+            LogStartFailed(exception, options.Topic, Partition, options.BootstrapServers, startFailures, delay);
+        }
+        catch (Exception) when (stopping.IsCancellationRequested)
+        {
+            // Shutting down: the receiver is not started, and will not be.
+        }
+    }
+
+    private void RetryStartIfDue()
+    {
+        if (startTracking is null || stopping.IsCancellationRequested || startAttempt is { IsCompleted: false } || time.GetTimestamp() < Volatile.Read(ref nextStartAttempt))
+        {
+            return;
+        }
+
+        LogStartRetrying(options.Topic, Partition, startFailures + 1);
+        // Off the agent's turn: a blocked checkpoint store (a locked table) must not hold the agent for a command timeout.
+        startAttempt = Task.Run(StartAsync, CancellationToken.None);
+    }
+
+    private TimeSpan StartRetryDelay(int failures)
+    {
+        var delay = options.StartRetryMinDelay * Math.Pow(2, Math.Min(failures - 1, 20));
+        return delay < options.StartRetryMaxDelay ? delay : options.StartRetryMaxDelay;
+    }
+
+    private async Task ConnectAsync(CancellationToken cancellationToken)
     {
         var newConsumer = new ConsumerBuilder<byte[]?, byte[]?>(KafkaClientConfig.ForReceiver(options, providerName))
             .SetErrorHandler((_, error) =>
@@ -97,6 +280,7 @@ internal sealed partial class KafkaPartitionReceiver : IQueueAdapterReceiver
             stallWatch.Reset(checkpoint.Value);
             lock (consumerGate)
             {
+                cancellationToken.ThrowIfCancellationRequested();
                 consumer = newConsumer;
             }
 
@@ -104,107 +288,11 @@ internal sealed partial class KafkaPartitionReceiver : IQueueAdapterReceiver
             lagTracking = metrics.TrackLag(options.Topic, Partition, CurrentLag);
             LogStarted(options.Topic, Partition, checkpoint.Value);
         }
-        catch (Exception exception)
+        catch
         {
             newConsumer.Dispose();
-            LogInitializeFailed(exception, options.Topic, Partition, options.BootstrapServers);
             throw;
         }
-    }
-
-    public async Task<IList<IBatchContainer>> GetQueueMessagesAsync(int maxCount, CancellationToken cancellationToken)
-    {
-        var containers = new List<IBatchContainer>();
-        if (consumer is null)
-        {
-            return containers;
-        }
-
-        if (outOfRangeSince is not null)
-        {
-            await RecoverFromOutOfRangeAsync(cancellationToken);
-            return containers;
-        }
-
-        await RewindIfCheckpointStalledAsync(cancellationToken);
-
-        var records = new List<ConsumeResult<byte[]?, byte[]?>>();
-        var drained = false;
-        while (containers.Count < Math.Max(1, maxCount) && !drained)
-        {
-            while (records.Count < options.MaxRecordsPerBatch)
-            {
-                ConsumeResult<byte[]?, byte[]?>? result;
-                try
-                {
-                    result = consumer.Consume(TimeSpan.Zero);
-                }
-                catch (ConsumeException exception) when (exception.Error.Code is ErrorCode.OffsetOutOfRange or ErrorCode.Local_AutoOffsetReset or ErrorCode.Local_LogTruncation)
-                {
-                    outOfRangeSince ??= time.GetTimestamp();
-                    LogOutOfRange(options.Topic, Partition, nextOffset, exception.Error.Reason);
-                    drained = true;
-                    break;
-                }
-                catch (ConsumeException exception)
-                {
-                    LogConsumeFailed(exception, options.Topic, Partition, nextOffset, exception.Error.Code, exception.Error.Reason);
-                    drained = true;
-                    break;
-                }
-
-                if (result is null)
-                {
-                    drained = true;
-                    break;
-                }
-
-                if (!result.IsPartitionEOF)
-                {
-                    records.Add(result);
-                }
-            }
-
-            if (records.Count == 0)
-            {
-                break;
-            }
-
-            containers.Add(Pack(records));
-            records = [];
-        }
-
-        return containers;
-    }
-
-    public Task MessagesDeliveredAsync(IList<IBatchContainer> messages, CancellationToken cancellationToken) => Task.CompletedTask;
-
-    public Task Shutdown(TimeSpan timeout, CancellationToken cancellationToken)
-    {
-        lagTracking?.Dispose();
-        lagTracking = null;
-        IConsumer<byte[]?, byte[]?>? closing;
-        lock (consumerGate)
-        {
-            closing = consumer;
-            consumer = null;
-        }
-
-        if (closing is not null)
-        {
-            try
-            {
-                closing.Close();
-            }
-            finally
-            {
-                closing.Dispose();
-            }
-
-            LogStopped(options.Topic, Partition, nextOffset);
-        }
-
-        return Task.CompletedTask;
     }
 
     [Obsolete("Orleans calls the overload with a CancellationToken.")]
@@ -227,10 +315,12 @@ internal sealed partial class KafkaPartitionReceiver : IQueueAdapterReceiver
         var from = first >= nextOffset ? nextOffset : first;
         var to = records[^1].Offset.Value + 1;
         var range = new KafkaRecordRange(options.Topic, Partition, from, to);
+        var container = new KafkaBatchContainer(streamId, new EventSequenceTokenV2(sequenceNumber), range, decoder.Decode(range, records));
+        // Only a built container moves the position: a read that fails before leaves the records to be read again.
+        sequenceNumber++;
         Volatile.Write(ref nextOffset, to);
         metrics.BatchRead(options.Topic, Partition, records.Count);
-        var payload = decoder.Decode(range, records);
-        return new KafkaBatchContainer(streamId, new EventSequenceTokenV2(sequenceNumber++), range, payload);
+        return container;
     }
 
     private async Task ClaimAsync(CancellationToken cancellationToken)
@@ -246,7 +336,7 @@ internal sealed partial class KafkaPartitionReceiver : IQueueAdapterReceiver
         }
     }
 
-    private async Task RewindIfCheckpointStalledAsync(CancellationToken cancellationToken)
+    private async Task RewindIfCheckpointStalledAsync(IConsumer<byte[]?, byte[]?> current, CancellationToken cancellationToken)
     {
         if (!stallWatch.ShouldProbe(nextOffset))
         {
@@ -270,33 +360,46 @@ internal sealed partial class KafkaPartitionReceiver : IQueueAdapterReceiver
         }
 
         LogRewinding(options.Topic, Partition, checkpoint.Value, nextOffset, options.StalledCheckpointTimeout);
-        consumer!.Seek(new TopicPartitionOffset(topicPartition, new Offset(checkpoint.Value)));
+        current.Seek(new TopicPartitionOffset(topicPartition, new Offset(checkpoint.Value)));
         Volatile.Write(ref nextOffset, checkpoint.Value);
         stallWatch.Reset(checkpoint.Value);
     }
 
     /// <summary>
-    /// The position lies outside the partition's log. Once the batches already read are stored (or the stall timeout passed),
-    /// the checkpoint jumps to the log's start if it lies outside the log too (recorded in the store), and reading resumes there.
+    /// The position lies outside the partition's log. The checkpoint moves only when nothing of the partition is in flight
+    /// (it has caught up with what was handed out): then, if it lies outside the log too, it jumps to the log's start (recorded
+    /// in the store), and reading resumes at the checkpoint. Batches still in flight after <see cref="KafkaStreamOptions.StalledCheckpointTimeout"/>
+    /// count as lost, as for a stalled checkpoint: the receiver reads again from the checkpoint, and only if that too lies
+    /// outside the log does the next round reset it.
     /// </summary>
-    private async Task RecoverFromOutOfRangeAsync(CancellationToken cancellationToken)
+    private async Task RecoverFromOutOfRangeAsync(IConsumer<byte[]?, byte[]?> current, CancellationToken cancellationToken)
     {
         try
         {
             var checkpoint = await checkpoints.ReadAsync(options.Topic, Partition, cancellationToken);
-            if (checkpoint < nextOffset && time.GetElapsedTime(outOfRangeSince!.Value) < options.StalledCheckpointTimeout)
+            if (checkpoint is { } stored && stored < nextOffset)
             {
+                if (time.GetElapsedTime(outOfRangeSince!.Value) < options.StalledCheckpointTimeout)
+                {
+                    return;
+                }
+
+                LogOutOfRangeRereading(options.Topic, Partition, stored, nextOffset, options.StalledCheckpointTimeout);
+                current.Assign(new TopicPartitionOffset(topicPartition, new Offset(stored)));
+                Volatile.Write(ref nextOffset, stored);
+                stallWatch.Reset(stored);
+                outOfRangeSince = null;
                 return;
             }
 
-            var watermarks = await Task.Run(() => consumer!.QueryWatermarkOffsets(topicPartition, options.MetadataTimeout), cancellationToken);
+            var watermarks = await Task.Run(() => current.QueryWatermarkOffsets(topicPartition, options.MetadataTimeout), cancellationToken);
             var reset = await checkpoints.ResetOutOfRangeAsync(options.Topic, Partition, watermarks.Low.Value, watermarks.High.Value, cancellationToken);
             if (reset.Changed)
             {
                 LogCheckpointReset(options.Topic, Partition, reset.Previous, reset.Current, watermarks.Low.Value, watermarks.High.Value);
             }
 
-            consumer!.Assign(new TopicPartitionOffset(topicPartition, new Offset(reset.Current)));
+            current.Assign(new TopicPartitionOffset(topicPartition, new Offset(reset.Current)));
             Volatile.Write(ref nextOffset, reset.Current);
             stallWatch.Reset(reset.Current);
             outOfRangeSince = null;
@@ -308,16 +411,16 @@ internal sealed partial class KafkaPartitionReceiver : IQueueAdapterReceiver
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Kafka {Topic}[{Partition}] position {Offset} is outside the partition's log ({Reason}); resuming once the batches already read are stored")]
+    [LoggerMessage(EventId = 3000, Level = LogLevel.Warning, Message = "Kafka {Topic}[{Partition}] position {Offset} is outside the partition's log ({Reason}); resuming once the batches already read are stored")]
     private partial void LogOutOfRange(string topic, int partition, long offset, string reason);
 
-    [LoggerMessage(Level = LogLevel.Critical, Message = "Kafka {Topic}[{Partition}] checkpoint {Previous} lay outside the log [{Low}, {High}]: moved to {Current} and recorded in kafka_offset_resets")]
+    [LoggerMessage(EventId = 3001, Level = LogLevel.Critical, Message = "Kafka {Topic}[{Partition}] checkpoint {Previous} lay outside the log [{Low}, {High}]: moved to {Current} and recorded in kafka_offset_resets")]
     private partial void LogCheckpointReset(string topic, int partition, long previous, long current, long low, long high);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Kafka {Topic}[{Partition}] reading again from {Offset}")]
+    [LoggerMessage(EventId = 3002, Level = LogLevel.Information, Message = "Kafka {Topic}[{Partition}] reading again from {Offset}")]
     private partial void LogResumed(string topic, int partition, long offset);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Kafka {Topic}[{Partition}] could not recover its position yet; retrying")]
+    [LoggerMessage(EventId = 3003, Level = LogLevel.Warning, Message = "Kafka {Topic}[{Partition}] could not recover its position yet; retrying")]
     private partial void LogRecoveryFailed(Exception exception, string topic, int partition);
 
     /// <summary>
@@ -338,36 +441,45 @@ internal sealed partial class KafkaPartitionReceiver : IQueueAdapterReceiver
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Kafka {Topic}[{Partition}] had no checkpoint: pinned {StartingOffsets} = {Offset} (low {Low}, high {High})")]
+    [LoggerMessage(EventId = 3004, Level = LogLevel.Information, Message = "Kafka {Topic}[{Partition}] had no checkpoint: pinned {StartingOffsets} = {Offset} (low {Low}, high {High})")]
     private partial void LogPinned(string topic, int partition, KafkaStartingOffsets startingOffsets, long offset, long low, long high);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Kafka {Topic}[{Partition}] receiver started at checkpoint {Offset}")]
+    [LoggerMessage(EventId = 3005, Level = LogLevel.Information, Message = "Kafka {Topic}[{Partition}] receiver started at checkpoint {Offset}")]
     private partial void LogStarted(string topic, int partition, long offset);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Kafka {Topic}[{Partition}] could not record {Owner} as the partition's owner; reading anyway")]
+    [LoggerMessage(EventId = 3006, Level = LogLevel.Warning, Message = "Kafka {Topic}[{Partition}] could not record {Owner} as the partition's owner; reading anyway")]
     private partial void LogClaimFailed(Exception exception, string topic, int partition, string owner);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Kafka {Topic}[{Partition}] receiver stopped at position {Offset}")]
+    [LoggerMessage(EventId = 3007, Level = LogLevel.Information, Message = "Kafka {Topic}[{Partition}] receiver stopped at position {Offset}")]
     private partial void LogStopped(string topic, int partition, long offset);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Kafka {Topic}[{Partition}] receiver could not start (broker {Brokers} or checkpoint store unreachable?); Orleans retries")]
-    private partial void LogInitializeFailed(Exception exception, string topic, int partition, string brokers);
+    [LoggerMessage(EventId = 3008, Level = LogLevel.Error, Message = "Kafka {Topic}[{Partition}] receiver could not start (broker {Brokers} or checkpoint store unreachable?), attempt {Attempt}; trying again in {Delay}")]
+    private partial void LogStartFailed(Exception exception, string topic, int partition, string brokers, int attempt, TimeSpan delay);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Kafka {Topic}[{Partition}] read failed at offset {Offset}: {Code} {Reason}")]
+    [LoggerMessage(EventId = 3015, Level = LogLevel.Information, Message = "Kafka {Topic}[{Partition}] receiver start attempt {Attempt}")]
+    private partial void LogStartRetrying(string topic, int partition, int attempt);
+
+    [LoggerMessage(EventId = 3016, Level = LogLevel.Error, Message = "Kafka {Topic}[{Partition}] could not pack what it read; handing out the batches already built and reading again from {Offset}")]
+    private partial void LogReadFailed(Exception exception, string topic, int partition, long offset);
+
+    [LoggerMessage(EventId = 3017, Level = LogLevel.Warning, Message = "Kafka {Topic}[{Partition}] position {Position} is outside the log and the checkpoint {Checkpoint} has not caught up for {Timeout}: reading again from the checkpoint before any reset")]
+    private partial void LogOutOfRangeRereading(string topic, int partition, long checkpoint, long position, TimeSpan timeout);
+
+    [LoggerMessage(EventId = 3009, Level = LogLevel.Error, Message = "Kafka {Topic}[{Partition}] read failed at offset {Offset}: {Code} {Reason}")]
     private partial void LogConsumeFailed(Exception exception, string topic, int partition, long offset, ErrorCode code, string reason);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Kafka {Topic}[{Partition}] client error {Code}: {Reason}")]
+    [LoggerMessage(EventId = 3010, Level = LogLevel.Warning, Message = "Kafka {Topic}[{Partition}] client error {Code}: {Reason}")]
     private partial void LogKafkaError(string topic, int partition, ErrorCode code, string reason);
 
-    [LoggerMessage(Level = LogLevel.Debug, Message = "Kafka {Topic}[{Partition}] connection failed: {Reason}")]
+    [LoggerMessage(EventId = 3011, Level = LogLevel.Debug, Message = "Kafka {Topic}[{Partition}] connection failed: {Reason}")]
     private partial void LogKafkaTransportError(string topic, int partition, string reason);
 
-    [LoggerMessage(Level = LogLevel.Debug, Message = "Kafka {Topic}[{Partition}] librdkafka {Level}: {Message}")]
+    [LoggerMessage(EventId = 3012, Level = LogLevel.Debug, Message = "Kafka {Topic}[{Partition}] librdkafka {Level}: {Message}")]
     private partial void LogKafkaLog(string topic, int partition, string level, string message);
 
-    [LoggerMessage(Level = LogLevel.Debug, Message = "Kafka {Topic}[{Partition}] could not read its checkpoint")]
+    [LoggerMessage(EventId = 3013, Level = LogLevel.Debug, Message = "Kafka {Topic}[{Partition}] could not read its checkpoint")]
     private partial void LogProbeFailed(Exception exception, string topic, int partition);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Kafka {Topic}[{Partition}] checkpoint stuck at {Checkpoint} for {Timeout} while the receiver read up to {Position}: a batch was lost on the way; re-reading from the checkpoint")]
+    [LoggerMessage(EventId = 3014, Level = LogLevel.Warning, Message = "Kafka {Topic}[{Partition}] checkpoint stuck at {Checkpoint} for {Timeout} while the receiver read up to {Position}: a batch was lost on the way; re-reading from the checkpoint")]
     private partial void LogRewinding(string topic, int partition, long checkpoint, long position, TimeSpan timeout);
 }

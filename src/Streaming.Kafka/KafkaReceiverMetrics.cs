@@ -5,7 +5,7 @@ namespace UserEvents.Orleans.Streaming.Kafka;
 
 /// <summary>
 /// The provider's instruments (meter <see cref="MeterName"/>): records read and batch sizes, recorded once per batch,
-/// and each running receiver's lag, observed only when metrics are collected.
+/// each running receiver's lag and each receiver not started yet, observed only when metrics are collected, and failed starts.
 /// </summary>
 public sealed class KafkaReceiverMetrics
 {
@@ -15,6 +15,7 @@ public sealed class KafkaReceiverMetrics
 
     private readonly Counter<long> recordsRead;
     private readonly Histogram<int> batchSize;
+    private readonly Counter<long> startFailures;
     private readonly ConcurrentDictionary<LagSource, byte> lagSources = new();
 
     public KafkaReceiverMetrics(IMeterFactory meterFactory)
@@ -23,6 +24,8 @@ public sealed class KafkaReceiverMetrics
         recordsRead = meter.CreateCounter<long>("kafka.receiver.records", "{record}", "Kafka records read and handed to Orleans");
         batchSize = meter.CreateHistogram("kafka.receiver.batch.size", "{record}", "Records per batch (one contiguous offset range) handed to Orleans", advice: new InstrumentAdvice<int> { HistogramBucketBoundaries = RecordBuckets });
         meter.CreateObservableGauge("kafka.receiver.lag", ObserveLag, "{record}", "Partition high watermark (as last seen by the consumer) minus the receiver's position");
+        startFailures = meter.CreateCounter<long>("kafka.receiver.start.failures", "{attempt}", "Receiver start attempts that failed (broker or checkpoint store unreachable); the receiver retries");
+        meter.CreateObservableGauge("kafka.receiver.not_started", ObserveNotStarted, "{receiver}", "1 per partition assigned to this silo whose receiver has not started reading yet");
     }
 
     /// <summary>One batch of <paramref name="records"/> records read from a partition.</summary>
@@ -31,6 +34,13 @@ public sealed class KafkaReceiverMetrics
         recordsRead.Add(records, new KeyValuePair<string, object?>("topic", topic), new KeyValuePair<string, object?>("partition", partition));
         batchSize.Record(records);
     }
+
+    /// <summary>The receivers of this silo waiting to start (what /health/ready reports).</summary>
+    public KafkaReceiverStarts Starts { get; } = new();
+
+    /// <summary>One failed start attempt of a partition's receiver.</summary>
+    public void StartFailed(string topic, int partition) =>
+        startFailures.Add(1, new KeyValuePair<string, object?>("topic", topic), new KeyValuePair<string, object?>("partition", partition));
 
     /// <summary>Reports the lag of a partition while the returned handle is not disposed; <paramref name="lag"/> returns null when unknown.</summary>
     public IDisposable TrackLag(string topic, int partition, Func<long?> lag)
@@ -50,6 +60,9 @@ public sealed class KafkaReceiverMetrics
             }
         }
     }
+
+    private IEnumerable<Measurement<int>> ObserveNotStarted() =>
+        Starts.NotStarted().Select(r => new Measurement<int>(1, new KeyValuePair<string, object?>("topic", r.Topic), new KeyValuePair<string, object?>("partition", r.Partition)));
 
     private sealed class LagSource(KafkaReceiverMetrics owner, string topic, int partition, Func<long?> lag) : IDisposable
     {

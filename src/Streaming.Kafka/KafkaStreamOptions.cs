@@ -19,6 +19,19 @@ public sealed class KafkaStreamOptions
     public int MaxRecordsPerBatch { get; set; } = 2000;
 
     /// <summary>
+    /// The most record bytes (key + value) packed into one batch container: with <see cref="MaxRecordsPerBatch"/> it bounds a
+    /// container, so Orleans' cache (containers per queue) x this x partitions on the silo bounds the cached records (docs/BENCHMARKS.md).
+    /// A single larger record still makes a container of its own.
+    /// </summary>
+    public int MaxBatchBytes { get; set; } = 256 * 1024;
+
+    /// <summary>The wait before a receiver that could not start tries again (it doubles on each failure).</summary>
+    public TimeSpan StartRetryMinDelay { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>The longest wait between a receiver's start attempts.</summary>
+    public TimeSpan StartRetryMaxDelay { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
     /// How long a partition's checkpoint may stay behind what its receiver has read before the receiver
     /// re-reads from the checkpoint. It only acts after a batch was lost, which the protocol does not expect.
     /// </summary>

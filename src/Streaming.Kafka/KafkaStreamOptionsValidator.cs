@@ -58,6 +58,16 @@ public sealed class KafkaStreamOptionsValidator(KafkaStreamOptions options, stri
             yield return $"{nameof(KafkaStreamOptions.MaxRecordsPerBatch)} must be between 1 and 1000000, not {options.MaxRecordsPerBatch}";
         }
 
+        if (options.MaxBatchBytes is < 1024 or > 256 * 1024 * 1024)
+        {
+            yield return $"{nameof(KafkaStreamOptions.MaxBatchBytes)} must be between 1024 and 268435456, not {options.MaxBatchBytes}";
+        }
+
+        if (options.StartRetryMinDelay <= TimeSpan.Zero || options.StartRetryMaxDelay < options.StartRetryMinDelay)
+        {
+            yield return $"{nameof(KafkaStreamOptions.StartRetryMinDelay)} must be positive and at most {nameof(KafkaStreamOptions.StartRetryMaxDelay)}";
+        }
+
         if (options.CheckpointProbeInterval <= TimeSpan.Zero)
         {
             yield return $"{nameof(KafkaStreamOptions.CheckpointProbeInterval)} must be positive";

@@ -53,10 +53,10 @@ public static partial class KafkaTopicMetadata
         return topic.Partitions.Count;
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Kafka topic {Topic} on {Brokers} is not available yet ({Error}; attempt {Attempt}); retrying in {Delay}")]
+    [LoggerMessage(EventId = 3050, Level = LogLevel.Warning, Message = "Kafka topic {Topic} on {Brokers} is not available yet ({Error}; attempt {Attempt}); retrying in {Delay}")]
     private static partial void LogRetry(ILogger logger, string topic, string brokers, string error, int attempt, TimeSpan delay);
 
-    [LoggerMessage(Level = LogLevel.Debug, Message = "librdkafka {Level}: {Message}")]
+    [LoggerMessage(EventId = 3051, Level = LogLevel.Debug, Message = "librdkafka {Level}: {Message}")]
     private static partial void LogClient(ILogger logger, string level, string message);
 
     private sealed class TopicNotFoundException(string message) : Exception(message);

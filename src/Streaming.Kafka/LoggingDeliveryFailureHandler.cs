@@ -24,9 +24,9 @@ internal sealed partial class LoggingDeliveryFailureHandler(ILogger<LoggingDeliv
         return Task.CompletedTask;
     }
 
-    [LoggerMessage(Level = LogLevel.Critical, Message = "Stream provider {Provider} gave up delivering {Stream} at {Token}; nothing was stored for it, the receiver will re-read it from the checkpoint")]
+    [LoggerMessage(EventId = 3060, Level = LogLevel.Critical, Message = "Stream provider {Provider} gave up delivering {Stream} at {Token}; nothing was stored for it, the receiver will re-read it from the checkpoint")]
     private partial void LogDeliveryFailure(string provider, StreamId stream, StreamSequenceToken? token);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Stream provider {Provider} could not subscribe to {Stream} at {Token}")]
+    [LoggerMessage(EventId = 3061, Level = LogLevel.Error, Message = "Stream provider {Provider} could not subscribe to {Stream} at {Token}")]
     private partial void LogSubscriptionFailure(string provider, StreamId stream, StreamSequenceToken? token);
 }

@@ -25,6 +25,12 @@ public sealed record SiloSettings
     /// <summary>The POSTGRES_* connection variables, read as the CLI reads them.</summary>
     public required PostgresConnectionSettings Postgres { get; init; }
 
+    /// <summary>Record bytes (key + value) per stream batch (KAFKA_MAX_BATCH_BYTES).</summary>
+    public required int KafkaMaxBatchBytes { get; init; }
+
+    /// <summary>How long a partition's receiver may take to start before /health/ready says it is not read.</summary>
+    public required TimeSpan KafkaReceiverStartGrace { get; init; }
+
     public string PostgresHost => Postgres.Host;
 
     public int PostgresPort => Postgres.Port;
@@ -93,6 +99,8 @@ public sealed record SiloSettings
                 ["earliest"] = KafkaStartingOffsets.Earliest,
             }),
             KafkaMaxRecordsPerBatch = reader.Int("KAFKA_MAX_RECORDS_PER_BATCH", 2000, 1, 1_000_000),
+            KafkaMaxBatchBytes = reader.Int("KAFKA_MAX_BATCH_BYTES", 256 * 1024, 1024, 256 * 1024 * 1024),
+            KafkaReceiverStartGrace = TimeSpan.FromSeconds(reader.Int("KAFKA_RECEIVER_START_GRACE_SECONDS", 30, 0, 3600)),
             KafkaClientSettings = Streaming.Kafka.KafkaClientSettings.FromEnvironment(variables),
             Postgres = PostgresConnectionSettings.Read(reader),
             PostgresMigrate = reader.Bool("POSTGRES_MIGRATE", false),

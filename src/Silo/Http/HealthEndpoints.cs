@@ -8,7 +8,7 @@ namespace UserEvents.Orleans.Silo.Http;
 
 /// <summary>
 /// <c>/health/live</c>: the process answers. <c>/health/ready</c>: this silo is Active in the cluster, PostgreSQL answers and the
-/// Kafka broker answers for the topic; 503 when any of them is not. Both answer JSON listing each check.
+/// Kafka broker answers for the topic, and every partition assigned to this silo has a running receiver (after a grace period); 503 when any of them is not. Both answer JSON listing each check.
 /// </summary>
 public static class HealthEndpoints
 {
@@ -22,7 +22,13 @@ public static class HealthEndpoints
         services.AddHealthChecks()
             .AddCheck<OrleansSiloHealthCheck>("orleans", tags: [ReadyTag], timeout: CheckTimeout)
             .AddCheck("postgresql", new PostgresHealthCheck(dataSource, settings.DescribePostgres), tags: [ReadyTag], timeout: CheckTimeout)
-            .AddCheck<KafkaBrokerHealthCheck>("kafka", tags: [ReadyTag], timeout: CheckTimeout);
+            .AddCheck<KafkaBrokerHealthCheck>("kafka", tags: [ReadyTag], timeout: CheckTimeout)
+            .Add(new HealthCheckRegistration(
+                "kafka-receivers",
+                services => new KafkaReceiversHealthCheck(services.GetRequiredService<UserEvents.Orleans.Streaming.Kafka.KafkaReceiverMetrics>(), TimeProvider.System, settings.KafkaReceiverStartGrace),
+                HealthStatus.Unhealthy,
+                [ReadyTag],
+                CheckTimeout));
         services.AddSingleton<HealthStatusMetrics>();
         services.AddSingleton<IHealthCheckPublisher>(provider => provider.GetRequiredService<HealthStatusMetrics>());
         services.Configure<HealthCheckPublisherOptions>(o =>

@@ -125,7 +125,131 @@ public sealed class KafkaPartitionReceiverTests : IAsyncLifetime
         Assert.Equal(1L, await PostgresServer.ScalarAsync<long>(database, "SELECT count(*) FROM kafka_offset_resets WHERE partition = 5 AND from_offset = 5000 AND to_offset = 0 AND high_watermark = 10"));
     }
 
-    private KafkaPartitionReceiver CreateReceiver(int partition, KafkaStartingOffsets startingOffsets, int maxRecordsPerBatch = 5000, TimeSpan? stallTimeout = null) => new(
+    [Fact]
+    public async Task A_decoder_that_throws_loses_no_records_the_receiver_reads_them_again()
+    {
+        await Kcat.ProduceAsync(kafka.BootstrapServers, Topic, SampleEvents.Generate(300), partition: 0);
+        var decoder = new ThrowingOnceDecoder(new UserEventRecordDecoder(new UserEventJsonReader()), throwAtOffset: 150);
+        var receiver = CreateReceiver(0, KafkaStartingOffsets.Earliest, maxRecordsPerBatch: 50, decoder: decoder);
+        await receiver.Initialize(TimeSpan.FromSeconds(10), default);
+
+        // As Orleans' pulling agent does, a read that throws is followed by the next read.
+        var batches = await ReadAllAsync(receiver, 300, toleratingFailures: true);
+
+        Assert.True(decoder.Threw);
+        Assert.Equal(0, batches[0].FromOffset);
+        for (var i = 1; i < batches.Count; i++)
+        {
+            Assert.Equal(batches[i - 1].ToOffset, batches[i].FromOffset);
+        }
+
+        Assert.Equal(300, batches[^1].ToOffset);
+        Assert.Equal(Enumerable.Range(0, 300).Select(i => (long)i), batches.SelectMany(b => b.Events.Select(e => e.Offset).Concat(b.Rejections.Select(r => r.Offset))).Order());
+    }
+
+    [Fact]
+    public async Task A_receiver_that_cannot_start_while_the_checkpoints_are_locked_retries_reports_it_and_reads_once_the_lock_goes()
+    {
+        await Kcat.ProduceAsync(kafka.BootstrapServers, Topic, SampleEvents.Generate(10), partition: 2);
+        // A command timeout shorter than the lock: every start attempt fails while the lock is held.
+        await using var impatient = NpgsqlDataSource.Create(new NpgsqlConnectionStringBuilder(database) { CommandTimeout = 2 }.ConnectionString);
+        await using var locker = await dataSource.OpenConnectionAsync();
+        await using var lockTransaction = await locker.BeginTransactionAsync();
+        await using (var lockTable = new NpgsqlCommand("LOCK TABLE kafka_checkpoints IN ACCESS EXCLUSIVE MODE", locker, lockTransaction))
+        {
+            await lockTable.ExecuteNonQueryAsync();
+        }
+
+        var meters = TestMeterFactory.Create();
+        using var recorded = new RecordedMeasurements(meters);
+        var metrics = new KafkaReceiverMetrics(meters);
+        var health = new Silo.Health.KafkaReceiversHealthCheck(metrics, TimeProvider.System, TimeSpan.Zero);
+        var receiver = CreateReceiver(2, KafkaStartingOffsets.Earliest, store: new PostgresCheckpointStore(impatient), metrics: metrics);
+
+        await receiver.Initialize(TimeSpan.FromSeconds(10), default);
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
+        while (recorded.Of("kafka.receiver.start.failures").Count < 2 && DateTime.UtcNow < deadline)
+        {
+            Assert.Empty(await receiver.GetQueueMessagesAsync(10, default));
+            await Task.Delay(100);
+        }
+
+        Assert.True(recorded.Of("kafka.receiver.start.failures").Count >= 2, "the receiver retried its start");
+        Assert.All(recorded.Of("kafka.receiver.start.failures"), m => Assert.Equal(2, m.Tags["partition"]));
+        Assert.Equal(2, Assert.Single(recorded.Observe("kafka.receiver.not_started")).Tags["partition"]);
+        var waiting = await health.CheckHealthAsync(HealthContext(health), default);
+        Assert.Equal(Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Unhealthy, waiting.Status);
+        Assert.Contains($"{Topic}[2]", waiting.Description);
+        Assert.Contains("last error", waiting.Description);
+
+        await lockTransaction.RollbackAsync();
+        var batches = await ReadAllAsync(receiver, 10);
+
+        Assert.Equal(0, batches[0].FromOffset);
+        Assert.Equal(10, batches[^1].ToOffset);
+        Assert.Empty(recorded.Observe("kafka.receiver.not_started"));
+        Assert.Equal(Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Healthy, (await health.CheckHealthAsync(HealthContext(health), default)).Status);
+        await receiver.Shutdown(TimeSpan.FromSeconds(5), default);
+    }
+
+    [Fact]
+    public async Task A_position_outside_the_log_with_batches_in_flight_reads_again_from_the_checkpoint_before_any_reset()
+    {
+        await checkpoints.PinAsync(Topic, 3, 0, default);
+        await Kcat.ProduceAsync(kafka.BootstrapServers, Topic, SampleEvents.Generate(20), partition: 3);
+        var receiver = CreateReceiver(3, KafkaStartingOffsets.Earliest, stallTimeout: TimeSpan.FromSeconds(1));
+        await receiver.Initialize(TimeSpan.FromSeconds(10), default);
+        Assert.Equal(20, (await ReadAllAsync(receiver, 20))[^1].ToOffset);
+        // [0, 10) is stored, [10, 20) still in flight; then the log is lost and a shorter one begins.
+        await PostgresServer.ExecuteAsync(database, $"UPDATE kafka_checkpoints SET next_offset = 10 WHERE topic = '{Topic}' AND partition = 3");
+        await kafka.RestartAsync();
+        await Kcat.ProduceAsync(kafka.BootstrapServers, Topic, SampleEvents.Generate(5, firstId: 100), partition: 3);
+
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        while (receiver.Position == 20 && DateTime.UtcNow < deadline)
+        {
+            Assert.Empty(await receiver.GetQueueMessagesAsync(10, default));
+            await Task.Delay(50);
+        }
+
+        Assert.Equal(10, receiver.Position);
+        Assert.Equal(0L, await PostgresServer.ScalarAsync<long>(database, "SELECT count(*) FROM kafka_offset_resets WHERE partition = 3"));
+
+        // Offset 10 is outside the new log too, and nothing is in flight any more: now the checkpoint moves, recorded.
+        var batches = await ReadAllAsync(receiver, 5);
+        Assert.Equal(0, batches[0].FromOffset);
+        Assert.Equal(1L, await PostgresServer.ScalarAsync<long>(database, "SELECT count(*) FROM kafka_offset_resets WHERE partition = 3 AND from_offset = 10 AND to_offset = 0"));
+    }
+
+    [Fact]
+    public async Task Large_records_are_cut_into_batches_of_bounded_bytes()
+    {
+        var value = new string('x', 64 * 1024);
+        await Kcat.ProduceLinesAsync(kafka.BootstrapServers, Topic, Enumerable.Repeat(value, 40), partition: 1);
+        var receiver = CreateReceiver(1, KafkaStartingOffsets.Earliest, maxBatchBytes: 256 * 1024);
+        await receiver.Initialize(TimeSpan.FromSeconds(10), default);
+
+        var batches = await ReadAllAsync(receiver, 40);
+
+        // The budget is reached with the record that crosses it: 4 records of 64 KiB per container.
+        Assert.All(batches, b => Assert.InRange(b.RecordCount, 1, 4));
+        Assert.True(batches.Count >= 10);
+    }
+
+    private static Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckContext HealthContext(Microsoft.Extensions.Diagnostics.HealthChecks.IHealthCheck check) => new()
+    {
+        Registration = new Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckRegistration("kafka-receivers", check, Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Unhealthy, null),
+    };
+
+    private KafkaPartitionReceiver CreateReceiver(
+        int partition,
+        KafkaStartingOffsets startingOffsets,
+        int maxRecordsPerBatch = 5000,
+        TimeSpan? stallTimeout = null,
+        IKafkaRecordDecoder? decoder = null,
+        IKafkaCheckpointStore? store = null,
+        KafkaReceiverMetrics? metrics = null,
+        int maxBatchBytes = 64 * 1024 * 1024) => new(
         "test",
         Owner,
         new KafkaStreamOptions
@@ -137,21 +261,33 @@ public sealed class KafkaPartitionReceiverTests : IAsyncLifetime
             MaxRecordsPerBatch = maxRecordsPerBatch,
             CheckpointProbeInterval = TimeSpan.FromMilliseconds(100),
             StalledCheckpointTimeout = stallTimeout ?? TimeSpan.FromMinutes(5),
+            MaxBatchBytes = maxBatchBytes,
+            StartRetryMinDelay = TimeSpan.FromMilliseconds(200),
+            StartRetryMaxDelay = TimeSpan.FromMilliseconds(500),
         },
         partition,
-        new UserEventRecordDecoder(new UserEventJsonReader()),
-        checkpoints,
+        decoder ?? new UserEventRecordDecoder(new UserEventJsonReader()),
+        store ?? checkpoints,
         TimeProvider.System,
-        new KafkaReceiverMetrics(TestMeterFactory.Create()),
+        metrics ?? new KafkaReceiverMetrics(TestMeterFactory.Create()),
         NullLogger.Instance);
 
-    private static async Task<List<UserEventBatch>> ReadAllAsync(KafkaPartitionReceiver receiver, int expectedRecords)
+    private static async Task<List<UserEventBatch>> ReadAllAsync(KafkaPartitionReceiver receiver, int expectedRecords, bool toleratingFailures = false)
     {
         var batches = new List<UserEventBatch>();
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
         while (batches.Sum(b => b.RecordCount) < expectedRecords && DateTime.UtcNow < deadline)
         {
-            var containers = await receiver.GetQueueMessagesAsync(10, default);
+            IList<IBatchContainer> containers;
+            try
+            {
+                containers = await receiver.GetQueueMessagesAsync(10, default);
+            }
+            catch (InvalidOperationException) when (toleratingFailures)
+            {
+                continue;
+            }
+
             foreach (var container in containers)
             {
                 Assert.Equal(StreamNames.UserEventsNamespace, container.StreamId.GetNamespace());
@@ -166,5 +302,22 @@ public sealed class KafkaPartitionReceiverTests : IAsyncLifetime
 
         Assert.Equal(expectedRecords, batches.Sum(b => b.RecordCount));
         return batches;
+    }
+
+    /// <summary>Decodes with the real decoder, but throws the first time it is given the record at <paramref name="throwAtOffset"/>.</summary>
+    private sealed class ThrowingOnceDecoder(IKafkaRecordDecoder inner, long throwAtOffset) : IKafkaRecordDecoder
+    {
+        public bool Threw { get; private set; }
+
+        public object Decode(KafkaRecordRange range, IReadOnlyList<Confluent.Kafka.ConsumeResult<byte[]?, byte[]?>> records)
+        {
+            if (!Threw && records.Any(r => r.Offset.Value == throwAtOffset))
+            {
+                Threw = true;
+                throw new InvalidOperationException("Cannot read incomplete UTF-16 JSON text (test double)");
+            }
+
+            return inner.Decode(range, records);
+        }
     }
 }

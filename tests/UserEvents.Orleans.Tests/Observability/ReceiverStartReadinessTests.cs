@@ -1,0 +1,100 @@
+using System.Net;
+using Npgsql;
+using UserEvents.Orleans.Tests.EndToEnd;
+using UserEvents.Orleans.Tests.Infrastructure;
+using Xunit.Abstractions;
+
+namespace UserEvents.Orleans.Tests.Observability;
+
+/// <summary>
+/// A real silo whose receivers cannot start because <c>kafka_checkpoints</c> is locked: /health/ready turns 503 naming the
+/// partitions (check <c>kafka-receivers</c>), /metrics counts them, and both clear once the lock goes and the receivers start.
+/// </summary>
+[Collection(nameof(ProcessTests))]
+public sealed class ReceiverStartReadinessTests(ITestOutputHelper output) : IAsyncLifetime
+{
+    private const string Topic = "user-events";
+    private static readonly TimeSpan ReadinessTimeout = TimeSpan.FromSeconds(30);
+    private readonly HttpClient http = new() { Timeout = TimeSpan.FromSeconds(10) };
+    private LocalKafkaProcess kafka = null!;
+    private string database = "";
+    private SiloProcess? silo;
+
+    public async Task InitializeAsync()
+    {
+        kafka = await LocalKafkaProcess.StartAsync(Topic, partitions: 2);
+        database = await PostgresServer.CreateMigratedDatabaseAsync("recvstart");
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (silo is not null)
+        {
+            output.WriteLine(silo.Tail(20));
+            await silo.DisposeAsync();
+        }
+
+        await kafka.DisposeAsync();
+        http.Dispose();
+    }
+
+    [Fact]
+    public async Task Ready_turns_503_naming_the_partitions_whose_receivers_cannot_start_and_recovers_when_they_start()
+    {
+        await using var locker = new NpgsqlConnection(database);
+        await locker.OpenAsync();
+        await using var transaction = await locker.BeginTransactionAsync();
+        await using (var command = new NpgsqlCommand("LOCK TABLE kafka_checkpoints IN ACCESS EXCLUSIVE MODE", locker, transaction))
+        {
+            await command.ExecuteNonQueryAsync();
+        }
+
+        var environment = SiloProcess.EnvironmentFor(kafka.BootstrapServers, Topic, database, "recvstart");
+        environment["POSTGRES_MIGRATE"] = "false";
+        environment["KAFKA_RECEIVER_START_GRACE_SECONDS"] = "2";
+        silo = await SiloProcess.StartAsync("recvstart", environment);
+
+        var report = await WaitForReadinessAsync(HttpStatusCode.ServiceUnavailable, r => r.Checks.TryGetValue("kafka-receivers", out var c) && c.Status == "Unhealthy" && c.Description.Contains($"{Topic}[1]"));
+        Assert.Contains($"{Topic}[0]", report.Checks["kafka-receivers"].Description);
+        Assert.Equal("Healthy", report.Checks["kafka"].Status);
+        Assert.Equal(2, await MetricSumAsync("kafka_receiver_not_started"));
+
+        await transaction.RollbackAsync();
+        report = await WaitForReadinessAsync(HttpStatusCode.OK, r => r.Checks["kafka-receivers"].Status == "Healthy");
+        Assert.Equal("Healthy", report.Status);
+        // The exporter reuses a scrape for a moment: ask until it is fresh.
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(5);
+        while (await MetricSumAsync("kafka_receiver_not_started") != 0 && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(250);
+        }
+
+        Assert.Equal(0, await MetricSumAsync("kafka_receiver_not_started"));
+    }
+
+    private async Task<double> MetricSumAsync(string name)
+    {
+        var text = await http.GetStringAsync(new Uri($"http://127.0.0.1:{silo!.HttpPort}/metrics"));
+        return PrometheusText.Parse(text).Sum(name);
+    }
+
+    private async Task<HealthReportJson> WaitForReadinessAsync(HttpStatusCode expected, Func<HealthReportJson, bool> condition)
+    {
+        var deadline = DateTime.UtcNow + ReadinessTimeout;
+        var last = "";
+        while (DateTime.UtcNow < deadline)
+        {
+            using var response = await http.GetAsync(new Uri($"http://127.0.0.1:{silo!.HttpPort}/health/ready"));
+            last = await response.Content.ReadAsStringAsync();
+            if (response.StatusCode == expected && HealthReportJson.Parse(last) is var report && condition(report))
+            {
+                output.WriteLine(last);
+                return report;
+            }
+
+            await Task.Delay(250);
+        }
+
+        throw new TimeoutException($"/health/ready did not answer {(int)expected} as expected within {ReadinessTimeout}; last answer: {last}");
+    }
+}
