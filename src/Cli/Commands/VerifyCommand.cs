@@ -27,9 +27,12 @@ public sealed class VerifyCommand : AsyncCommand<VerifySettings>
         StoredOffsets stored;
         try
         {
+            // PostgreSQL first: a checkpoint only moves past records Kafka already has, so every checkpoint read now is at or
+            // below the high watermarks read next, even while events flow. The other order saw checkpoints committed after
+            // the watermarks were read, and called them "beyond the log end".
+            stored = await StoredOffsetsQuery.ReadAsync(settings.PostgresConnectionString, settings.Topic, cancellationToken);
             using var kafka = new KafkaWatermarkReader(settings.Brokers, EnvironmentDefaults.KafkaClientSettings, "user-events-cli-verify", KafkaTimeout);
             watermarks = await kafka.ReadAsync(settings.Topic, cancellationToken);
-            stored = await StoredOffsetsQuery.ReadAsync(settings.PostgresConnectionString, settings.Topic, cancellationToken);
         }
         catch (KafkaException exception)
         {
