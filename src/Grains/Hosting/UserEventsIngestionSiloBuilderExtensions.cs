@@ -8,7 +8,9 @@ using UserEvents.Orleans.Grains.Telemetry;
 using UserEvents.Orleans.Grains.Writing;
 using UserEvents.Orleans.Postgres.Checkpoints;
 using UserEvents.Orleans.Postgres.Events;
+using UserEvents.Orleans.Postgres.Leases;
 using UserEvents.Orleans.Streaming.Kafka;
+using UserEvents.Orleans.Streaming.Kafka.Balancing;
 using UserEvents.Orleans.Streaming.Kafka.Hosting;
 
 namespace UserEvents.Orleans.Grains.Hosting;
@@ -37,6 +39,7 @@ public static class UserEventsIngestionSiloBuilderExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton(dataSource);
         services.AddSingleton<IKafkaCheckpointStore, PostgresCheckpointStore>();
+        services.AddSingleton<IQueueOwnershipStore, PostgresQueueOwnershipStore>();
         services.AddSingleton<UserEventJsonReader>();
         services.AddSingleton<IKafkaRecordDecoder, UserEventRecordDecoder>();
         services.AddSingleton<PostgresBatchCommitter>();
