@@ -4,6 +4,7 @@ using Npgsql;
 using Orleans.Runtime;
 using UserEvents.Orleans.Contracts;
 using UserEvents.Orleans.Grains.Decoding;
+using UserEvents.Orleans.Grains.Stats;
 using UserEvents.Orleans.Grains.Telemetry;
 using UserEvents.Orleans.Grains.Writing;
 using UserEvents.Orleans.Postgres.Checkpoints;
@@ -45,6 +46,8 @@ public static class UserEventsIngestionSiloBuilderExtensions
         services.AddSingleton<PostgresBatchCommitter>();
         services.AddMetrics();
         services.TryAddSingleton<IngestionMetrics>();
+        services.TryAddSingleton<SiloThroughputCounter>();
+        services.AddHostedService<SiloIngestionReporter>();
         var writer = services.AddOptions<GroupCommitOptions>();
         if (configureWriter is not null)
         {

@@ -5,6 +5,7 @@ using Orleans.Hosting;
 using Orleans.Runtime;
 using Orleans.TestingHost;
 using UserEvents.Orleans.Contracts;
+using UserEvents.Orleans.Contracts.Stats;
 using UserEvents.Orleans.Grains.Hosting;
 using UserEvents.Orleans.Streaming.Kafka;
 using UserEvents.Orleans.Tests.EndToEnd;
@@ -55,8 +56,11 @@ public sealed class ScaleOutTests : IAsyncLifetime
 
         await cluster.StartAdditionalSilosAsync(2);
         await AssertSpreadAsync(2, 2, 2);
-        await ProduceAndStoreAsync(6_000);
+        await ProduceAndStoreAsync(1_200);
         await AssertWorkFollowsReadsAsync();
+        var before = await SiloReportsAsync(3);
+        await ProduceAndStoreAsync(6_000);
+        await AssertEachSiloStoresWhatItReadsAsync(before);
         await AssertConsumersAccountForEveryRowAsync();
 
         await cluster.StopSiloAsync(cluster.SecondarySilos[0]);
@@ -138,6 +142,43 @@ public sealed class ScaleOutTests : IAsyncLifetime
     }
 
     /// <summary>A consumer's counters travel with it when it migrates (a stopped silo's consumers lose theirs, so not after a stop).</summary>
+    /// <summary>The per-silo figures (what the ingestion page shows) once every running silo reported twice.</summary>
+    private async Task<Dictionary<string, SiloIngestion>> SiloReportsAsync(int silos)
+    {
+        var since = DateTimeOffset.UtcNow;
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (DateTime.UtcNow < deadline)
+        {
+            var reports = await cluster.Client.GetGrain<ISiloIngestionGrain>(0).GetAsync();
+            if (reports.Length == silos && reports.All(r => r.ReportedAt > since.AddSeconds(1) && r.EventsStoredPerSecond is not null))
+            {
+                return reports.ToDictionary(r => r.Silo);
+            }
+
+            await Task.Delay(250);
+        }
+
+        Assert.Fail($"not every one of {silos} silos reported");
+        return [];
+    }
+
+    /// <summary>Over the window, each silo's writer stored within 30% of what its receivers read, and each read its share.</summary>
+    private async Task AssertEachSiloStoresWhatItReadsAsync(Dictionary<string, SiloIngestion> before)
+    {
+        var after = await SiloReportsAsync(before.Count);
+        var shares = after.Values.Select(a => (
+            a.Silo,
+            partitions: a.Partitions.Length,
+            read: a.RecordsRead - before[a.Silo].RecordsRead,
+            stored: a.EventsStored - before[a.Silo].EventsStored)).ToArray();
+        var described = string.Join("; ", shares.Select(s => $"{s.Silo}: {s.partitions} partitions, read {s.read}, stored {s.stored}"));
+        Assert.All(shares, s =>
+        {
+            Assert.Equal(2, s.partitions);
+            Assert.True(s.read > 0 && Math.Abs(s.stored - s.read) <= 0.3 * s.read, described);
+        });
+    }
+
     private async Task AssertConsumersAccountForEveryRowAsync()
     {
         var totals = await IngestionAssertions.ReadTotalsAsync(database, Topic);
