@@ -50,6 +50,8 @@ public static class KafkaStreamSiloBuilderExtensions
         builder.Services.AddKeyedSingleton<KafkaPartitionReaders>(name);
         builder.Services.AddOptions<EvenSpreadBalancerOptions>(name);
         builder.Services.AddTransient<IConfigurationValidator>(services =>
+            new EvenSpreadBalancerOptionsValidator(services.GetRequiredService<IOptionsMonitor<EvenSpreadBalancerOptions>>().Get(name), name));
+        builder.Services.AddTransient<IConfigurationValidator>(services =>
             new KafkaStreamOptionsValidator(services.GetRequiredService<IOptionsMonitor<KafkaStreamOptions>>().Get(name), name));
         return builder;
     }

@@ -64,6 +64,17 @@ public sealed class EvenQueueSpreadTests
         Assert.All(new[] { 2, 3 }, q => Assert.Equal("b", updated[q]));
     }
 
+    [Fact]
+    public void Balancer_settings_that_cannot_work_are_each_named()
+    {
+        var errors = EvenSpreadBalancerOptionsValidator.Validate(new EvenSpreadBalancerOptions { RefreshPeriod = TimeSpan.Zero, StoreTimeout = TimeSpan.FromSeconds(-1) }).ToArray();
+
+        Assert.Equal(2, errors.Length);
+        Assert.Contains(errors, e => e.StartsWith("RefreshPeriod", StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.StartsWith("StoreTimeout", StringComparison.Ordinal));
+        Assert.Empty(EvenSpreadBalancerOptionsValidator.Validate(new EvenSpreadBalancerOptions()));
+    }
+
     private static string[] Silos(int count) => Enumerable.Range(0, count).Select(i => $"10.0.0.{i}:11111@1").ToArray();
 
     private static int Share(IReadOnlyDictionary<int, string> owners, string silo) => owners.Values.Count(o => o == silo);
