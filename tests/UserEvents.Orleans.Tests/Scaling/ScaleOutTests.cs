@@ -59,8 +59,10 @@ public sealed class ScaleOutTests : IAsyncLifetime
         await ProduceAndStoreAsync(1_200);
         await AssertWorkFollowsReadsAsync();
         var before = await SiloReportsAsync(3);
+        var lastMove = await LastMoveAsync();
         await ProduceAndStoreAsync(6_000);
         await AssertEachSiloStoresWhatItReadsAsync(before);
+        Assert.Equal(lastMove, await LastMoveAsync());
         await AssertConsumersAccountForEveryRowAsync();
 
         await cluster.StopSiloAsync(cluster.SecondarySilos[0]);
@@ -187,6 +189,9 @@ public sealed class ScaleOutTests : IAsyncLifetime
         Assert.Equal(totals.Events, statuses.Sum(s => s.EventsWritten));
         Assert.All(statuses, s => Assert.Equal(0, s.GapBatches));
     }
+
+    /// <summary>When a queue last changed owner: it must not change while membership is stable.</summary>
+    private Task<DateTime> LastMoveAsync() => PostgresServer.ScalarAsync<DateTime>(database, "SELECT max(updated_at) FROM kafka_queue_owners");
 
     private async Task<Dictionary<int, string>> ReadOwnersAsync(string sql)
     {
