@@ -4,11 +4,14 @@ using Npgsql;
 using Orleans.Runtime;
 using UserEvents.Orleans.Contracts;
 using UserEvents.Orleans.Grains.Decoding;
+using UserEvents.Orleans.Grains.Stats;
 using UserEvents.Orleans.Grains.Telemetry;
 using UserEvents.Orleans.Grains.Writing;
 using UserEvents.Orleans.Postgres.Checkpoints;
 using UserEvents.Orleans.Postgres.Events;
+using UserEvents.Orleans.Postgres.Leases;
 using UserEvents.Orleans.Streaming.Kafka;
+using UserEvents.Orleans.Streaming.Kafka.Balancing;
 using UserEvents.Orleans.Streaming.Kafka.Hosting;
 
 namespace UserEvents.Orleans.Grains.Hosting;
@@ -37,11 +40,14 @@ public static class UserEventsIngestionSiloBuilderExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton(dataSource);
         services.AddSingleton<IKafkaCheckpointStore, PostgresCheckpointStore>();
+        services.AddSingleton<IQueueOwnershipStore, PostgresQueueOwnershipStore>();
         services.AddSingleton<UserEventJsonReader>();
         services.AddSingleton<IKafkaRecordDecoder, UserEventRecordDecoder>();
         services.AddSingleton<PostgresBatchCommitter>();
         services.AddMetrics();
         services.TryAddSingleton<IngestionMetrics>();
+        services.TryAddSingleton<SiloThroughputCounter>();
+        services.AddHostedService<SiloIngestionReporter>();
         var writer = services.AddOptions<GroupCommitOptions>();
         if (configureWriter is not null)
         {

@@ -15,6 +15,7 @@ public static class StatsApiEndpoints
         var api = endpoints.MapGroup("/api");
         api.MapGet("/stats", (IGrainFactory grains) => grains.GetGrain<IIngestionStatsGrain>(0).GetAsync());
         api.MapGet("/partitions", (IGrainFactory grains) => grains.GetGrain<IIngestionStatsGrain>(0).GetPartitionsAsync());
+        api.MapGet("/silos", (IGrainFactory grains) => grains.GetGrain<ISiloIngestionGrain>(0).GetAsync());
         api.MapGet("/users/{id:int}", GetUserAsync);
         api.MapGet("/movies/{id:int}", GetMovieAsync);
         api.MapGet("/top", GetTopAsync);

@@ -5,6 +5,7 @@ using Orleans.Configuration;
 using Orleans.Hosting;
 using Orleans.Runtime;
 using Orleans.Streams;
+using UserEvents.Orleans.Streaming.Kafka.Balancing;
 
 namespace UserEvents.Orleans.Streaming.Kafka.Hosting;
 
@@ -14,7 +15,8 @@ public static class KafkaStreamSiloBuilderExtensions
     /// <summary>
     /// Adds stream provider <paramref name="name"/> reading <see cref="KafkaStreamOptions.Topic"/>: one Orleans queue per
     /// partition, placed on silos by Orleans' queue balancer. Register an <see cref="IKafkaRecordDecoder"/> and an
-    /// <see cref="IKafkaCheckpointStore"/> (keyed by <paramref name="name"/> or unkeyed). Batches are retried until
+    /// <see cref="IKafkaCheckpointStore"/> and an <see cref="IQueueOwnershipStore"/> (keyed by <paramref name="name"/> or unkeyed):
+    /// queues are spread evenly by <see cref="EvenSpreadQueueBalancer"/>. Batches are retried until
     /// delivered (<see cref="StreamPullingAgentOptions.MaxEventDeliveryTime"/> is unlimited), and consumers subscribe implicitly.
     /// </summary>
     public static ISiloBuilder AddKafkaStreams(
@@ -39,11 +41,16 @@ public static class KafkaStreamSiloBuilderExtensions
                 var options = services.GetRequiredService<IOptionsMonitor<KafkaStreamOptions>>().Get(providerName);
                 return new CappedDeliveryBackoff(options.MinDeliveryRetryDelay, options.MaxDeliveryRetryDelay);
             });
+            stream.ConfigurePartitionBalancing(EvenSpreadQueueBalancer.Create);
             configureStream?.Invoke(stream);
         });
 
         builder.Services.AddMetrics();
         builder.Services.TryAddSingleton<KafkaReceiverMetrics>();
+        builder.Services.AddKeyedSingleton<KafkaPartitionReaders>(name);
+        builder.Services.AddOptions<EvenSpreadBalancerOptions>(name);
+        builder.Services.AddTransient<IConfigurationValidator>(services =>
+            new EvenSpreadBalancerOptionsValidator(services.GetRequiredService<IOptionsMonitor<EvenSpreadBalancerOptions>>().Get(name), name));
         builder.Services.AddTransient<IConfigurationValidator>(services =>
             new KafkaStreamOptionsValidator(services.GetRequiredService<IOptionsMonitor<KafkaStreamOptions>>().Get(name), name));
         return builder;

@@ -81,6 +81,7 @@
         throw new Error(`HTTP ${response.status}`);
       }
       render(await response.json());
+      pollSilos(controller.signal);
       lastSuccess = new Date();
       setStatus('live', `Live · updated ${clock.format(lastSuccess)}`);
     } catch (error) {
@@ -91,6 +92,42 @@
       clearTimeout(timeout);
       setTimeout(poll, POLL_MS);
     }
+  }
+
+  // Per-silo figures are a second, optional source: the page stays live when only they fail.
+  async function pollSilos(signal) {
+    try {
+      const response = await fetch('/api/silos', { cache: 'no-store', signal });
+      if (response.ok) {
+        renderSilos(await response.json());
+      }
+    } catch {
+      // the next poll tries again
+    }
+  }
+
+  function renderSilos(silos) {
+    const body = $('silos-body');
+    if (!Array.isArray(silos) || silos.length === 0) {
+      const row = element('tr');
+      row.append(element('td', { colspan: '5', class: 'empty' }, 'No silo reported yet'));
+      body.replaceChildren(row);
+      setText('silos-summary', '');
+      return;
+    }
+    const rate = (value) => (value === null || value === undefined ? '—' : integer.format(Math.round(num(value))));
+    setText('silos-summary', `${silos.length} silo${silos.length === 1 ? '' : 's'} reporting`);
+    body.replaceChildren(...silos.map((s) => {
+      const partitions = Array.isArray(s.partitions) ? s.partitions : [];
+      const row = element('tr', { 'data-silo': s.silo });
+      row.append(
+        element('td', { class: 'owner', title: s.silo }, s.silo),
+        element('td', { class: 'num', title: partitions.join(', ') }, `${partitions.length} [${partitions.join(', ')}]`),
+        element('td', { class: 'num' }, rate(s.recordsReadPerSecond)),
+        element('td', { class: 'num' }, rate(s.eventsStoredPerSecond)),
+        element('td', { class: 'num' }, integer.format(num(s.eventsStored))));
+      return row;
+    }));
   }
 
   function setStatus(state, text) {
