@@ -196,6 +196,21 @@ public sealed class UndecodableValueTests
         Assert.True(reader.TryRead("""{"tags":[],"more":{},"user_id":1,"movie_id":2,"event_type":"click","timestamp":1}"""u8, 0, out _, out var reason), reason);
     }
 
+    [Fact]
+    public void The_checks_cost_a_valid_event_no_allocation()
+    {
+        var value = """{"user_id":1,"movie_id":2,"event_type":"click","timestamp":1701234567890,"note":"\ud800"}"""u8.ToArray();
+        reader.TryRead(value, 0, out _, out _);
+
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        for (var i = 0; i < 1000; i++)
+        {
+            reader.TryRead(value, i, out _, out _);
+        }
+
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+    }
+
     private static byte[] Json(string escapedEventType) =>
         Encoding.UTF8.GetBytes($$"""{"user_id":1,"movie_id":2,"event_type":"{{escapedEventType}}","timestamp":1701234567890}""");
 
