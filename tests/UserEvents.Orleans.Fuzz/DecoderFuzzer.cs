@@ -59,7 +59,7 @@ public static class DecoderFuzzer
             }
             catch (Exception exception)
             {
-                return new FuzzResult(done, events, deadLetters, 1, TimeSpan.Zero, Describe(seed, chunk, $"{exception.GetType().Name}: {exception.Message}", batch));
+                return new FuzzResult(done, events, deadLetters, 1, TimeSpan.Zero, Describe(seed, chunk, $"{exception.GetType().Name}: {exception.Message}", Culprit(decoder, batch)));
             }
 
             var failure = Check(batch, decoded);
@@ -80,6 +80,24 @@ public static class DecoderFuzzer
         }
 
         return new FuzzResult(done, events, deadLetters, 0, TimeSpan.Zero, null);
+    }
+
+    /// <summary>The first record that throws when decoded alone, or the whole batch when none does alone.</summary>
+    private static List<FuzzRecord> Culprit(UserEventRecordDecoder decoder, List<FuzzRecord> batch)
+    {
+        foreach (var record in batch)
+        {
+            try
+            {
+                decoder.Decode(new KafkaRecordRange("user-events", 0, record.Record.Offset.Value, 0), [record.Record]);
+            }
+            catch (Exception)
+            {
+                return [record];
+            }
+        }
+
+        return batch;
     }
 
     /// <summary>Walks the records in order: each must be the next event or the next dead letter, nothing may be left over.</summary>
