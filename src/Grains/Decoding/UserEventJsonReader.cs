@@ -13,6 +13,7 @@ namespace UserEvents.Orleans.Grains.Decoding;
 public sealed class UserEventJsonReader
 {
     private const int MaxInternedEventTypes = 1024;
+    private const int MaxQuotedNumberLength = 64;
 
     /// <summary>The instants .NET (and so the event_timestamp column) can hold, in epoch milliseconds.</summary>
     private static readonly long MinTimestampMs = DateTimeOffset.MinValue.ToUnixTimeMilliseconds();
@@ -51,42 +52,41 @@ public sealed class UserEventJsonReader
             var reader = new Utf8JsonReader(value, new JsonReaderOptions { CommentHandling = JsonCommentHandling.Disallow, MaxDepth = 16 });
             if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
             {
-                return $"value is not a JSON object (starts with {reader.TokenType})";
+                return $"value is not a JSON object (starts with {Describe(reader.TokenType)})";
             }
 
             while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
             {
                 string? error;
-                if (reader.ValueTextEquals("user_id"u8))
+                switch (Classify(ref reader))
                 {
-                    error = ReadField<int>(ref reader, "user_id", userId.HasValue, ReadInt32, out var v);
-                    userId = v;
-                }
-                else if (reader.ValueTextEquals("movie_id"u8))
-                {
-                    error = ReadField<int>(ref reader, "movie_id", movieId.HasValue, ReadInt32, out var v);
-                    movieId = v;
-                }
-                else if (reader.ValueTextEquals("timestamp"u8))
-                {
-                    error = ReadField<long>(ref reader, "timestamp", timestamp.HasValue, ReadTimestamp, out var v);
-                    timestamp = v;
-                }
-                else if (reader.ValueTextEquals("event_type"u8))
-                {
-                    if (eventType is not null)
-                    {
-                        return "field 'event_type' appears twice";
-                    }
+                    case Field.UserId:
+                        error = ReadField<int>(ref reader, "user_id", userId.HasValue, ReadInt32, out var user);
+                        userId = user;
+                        break;
+                    case Field.MovieId:
+                        error = ReadField<int>(ref reader, "movie_id", movieId.HasValue, ReadInt32, out var movie);
+                        movieId = movie;
+                        break;
+                    case Field.Timestamp:
+                        error = ReadField<long>(ref reader, "timestamp", timestamp.HasValue, ReadTimestamp, out var time);
+                        timestamp = time;
+                        break;
+                    case Field.EventType:
+                        if (eventType is not null)
+                        {
+                            return "field 'event_type' appears twice";
+                        }
 
-                    reader.Read();
-                    error = ReadEventType(ref reader, out eventType);
-                }
-                else
-                {
-                    reader.Read();
-                    reader.Skip();
-                    error = null;
+                        reader.Read();
+                        error = ReadEventType(ref reader, out eventType);
+                        break;
+                    default:
+                        // Skip never unescapes, so an ignored string that is not valid Unicode costs nothing and is no error.
+                        reader.Read();
+                        reader.Skip();
+                        error = null;
+                        break;
                 }
 
                 if (error is not null)
@@ -127,6 +127,30 @@ public sealed class UserEventJsonReader
 
         userEvent = new UserEvent(userId.Value, movieId.Value, eventType, timestamp.Value, offset);
         return null;
+    }
+
+    private enum Field
+    {
+        Unknown,
+        UserId,
+        MovieId,
+        EventType,
+        Timestamp,
+    }
+
+    private static Field Classify(ref Utf8JsonReader reader)
+    {
+        // Comparing an escaped name unescapes it, which throws on an unpaired surrogate; such a name is none of ours anyway.
+        if (reader.ValueIsEscaped && !JsonStringEscapes.AreValidUtf16(reader.ValueSpan, out _))
+        {
+            return Field.Unknown;
+        }
+
+        return reader.ValueTextEquals("user_id"u8) ? Field.UserId
+            : reader.ValueTextEquals("movie_id"u8) ? Field.MovieId
+            : reader.ValueTextEquals("event_type"u8) ? Field.EventType
+            : reader.ValueTextEquals("timestamp"u8) ? Field.Timestamp
+            : Field.Unknown;
     }
 
     private delegate string? FieldReader<T>(ref Utf8JsonReader reader, string name, out T value)
@@ -195,6 +219,11 @@ public sealed class UserEventJsonReader
             return $"field 'event_type' is longer than {UserEvent.MaxEventTypeLength} characters";
         }
 
+        if (reader.ValueIsEscaped && !JsonStringEscapes.AreValidUtf16(raw, out var badEscape))
+        {
+            return $"field 'event_type' is not valid Unicode: unpaired surrogate escape {JsonStringEscapes.EscapeAt(raw, badEscape)}";
+        }
+
         Span<char> buffer = stackalloc char[raw.Length];
         var text = buffer[..reader.CopyString(buffer)];
         var runes = 0;
@@ -233,7 +262,14 @@ public sealed class UserEventJsonReader
         return eventTypes.Count < MaxInternedEventTypes ? eventTypes.GetOrAdd(created, created) : created;
     }
 
-    private static string Raw(ref Utf8JsonReader reader) => Encoding.UTF8.GetString(reader.ValueSpan);
+    /// <summary>A number's text for a reason, cut after <see cref="MaxQuotedNumberLength"/> characters (a number is ASCII).</summary>
+    private static string Raw(ref Utf8JsonReader reader)
+    {
+        var raw = reader.ValueSpan;
+        return raw.Length <= MaxQuotedNumberLength
+            ? Encoding.UTF8.GetString(raw)
+            : $"{Encoding.UTF8.GetString(raw[..MaxQuotedNumberLength])}… ({raw.Length} characters)";
+    }
 
     private static string Describe(JsonTokenType token) => token switch
     {
