@@ -25,7 +25,8 @@ public static class UserEventsIngestionSiloBuilderExtensions
         NpgsqlDataSource dataSource,
         Action<KafkaStreamOptions> configureKafka,
         Action<GroupCommitOptions>? configureWriter = null,
-        int streamCacheSize = 64)
+        int streamCacheSize = 64,
+        Action<PostgresFlushOptions>? configureFlush = null)
     {
         builder.AddKafkaStreams(StreamNames.KafkaProvider, options =>
         {
@@ -49,6 +50,13 @@ public static class UserEventsIngestionSiloBuilderExtensions
         }
 
         services.AddTransient<IConfigurationValidator, GroupCommitOptionsValidator>();
+        var flush = services.AddOptions<PostgresFlushOptions>();
+        if (configureFlush is not null)
+        {
+            flush.Configure(configureFlush);
+        }
+
+        services.AddTransient<IConfigurationValidator, PostgresFlushOptionsValidator>();
         return builder;
     }
 }
