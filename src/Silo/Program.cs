@@ -43,7 +43,16 @@ builder.Logging.AddFilter("Polly", LogLevel.Warning);
 
 using (var startupLoggers = LoggerFactory.Create(l => l.AddSimpleConsole(o => o.SingleLine = true)))
 {
-    await DatabaseStartup.PrepareAsync(settings, startupLoggers, CancellationToken.None);
+    try
+    {
+        await DatabaseStartup.PrepareAsync(settings, startupLoggers, CancellationToken.None);
+    }
+    catch (UnsupportedDatabaseException exception)
+    {
+        await Console.Error.WriteLineAsync($"user-events silo: {exception.Message}");
+        return 2;
+    }
+
     await KafkaStartup.WaitForTopicAsync(settings, startupLoggers, CancellationToken.None);
 }
 

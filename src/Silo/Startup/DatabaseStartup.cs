@@ -6,7 +6,10 @@ using UserEvents.Orleans.Silo.Configuration;
 
 namespace UserEvents.Orleans.Silo.Startup;
 
-/// <summary>Waits for PostgreSQL (saying so in the log) and applies the schema before Orleans starts.</summary>
+/// <summary>
+/// Waits for PostgreSQL (saying so in the log), checks that its database is UTF8 (else throws
+/// <see cref="UnsupportedDatabaseException"/>) and applies the schema before Orleans starts.
+/// </summary>
 public static partial class DatabaseStartup
 {
     public static async Task PrepareAsync(SiloSettings settings, ILoggerFactory loggerFactory, CancellationToken cancellationToken)
@@ -33,6 +36,7 @@ public static partial class DatabaseStartup
         {
             await using var connection = new NpgsqlConnection(settings.PostgresConnectionString);
             await connection.OpenAsync(token);
+            await DatabaseEncodingCheck.EnsureUtf8Async(connection, token);
             if (settings.PostgresMigrate)
             {
                 new PostgresSchemaMigrator(loggerFactory.CreateLogger<PostgresSchemaMigrator>()).Migrate(settings.PostgresConnectionString, createDatabase: false);
