@@ -35,6 +35,10 @@ public static class UserEventsIngestionSiloBuilderExtensions
         }, stream => stream.Configure<global::Orleans.Configuration.SimpleQueueCacheOptions>(cache => cache.Configure(o => o.CacheSize = streamCacheSize)));
 
         var services = builder.Services;
+
+        // A consumer whose call to the writer timed out will have its batch delivered again: the runtime's cancellation
+        // lets the writer drop the abandoned copy (Orleans 10.4.2's default is not to cancel on timeout).
+        services.Configure<global::Orleans.Configuration.SiloMessagingOptions>(o => o.CancelRequestOnTimeout = true);
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton(dataSource);
         services.AddSingleton<IKafkaCheckpointStore, PostgresCheckpointStore>();
