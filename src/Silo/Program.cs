@@ -106,8 +106,15 @@ builder.Host.UseOrleans(silo =>
             writer.MaxBufferedRecords = settings.WriterMaxBufferedRecords;
             writer.FlushInterval = settings.WriterFlushInterval;
             writer.MaxConcurrentFlushes = settings.WriterMaxConcurrentFlushes;
+            writer.BufferLimitRecords = settings.WriterBufferLimitRecords;
+            writer.BufferLimitBytes = settings.WriterBufferLimitBytes;
         },
-        settings.StreamCacheSize);
+        settings.StreamCacheSize,
+        flush =>
+        {
+            flush.LockTimeout = settings.WriterLockTimeout;
+            flush.IdleInTransactionTimeout = settings.WriterIdleInTransactionTimeout;
+        });
     silo.AddDashboard();
 });
 
