@@ -18,6 +18,7 @@ IChaosScenario[] scenarios =
     new ScaleOutAndInScenario(),
     new TableLockScenario(),
     new MalformedEventsScenario(),
+    new RefusedEventScenario(),
 ];
 
 using var stop = new CancellationTokenSource();
