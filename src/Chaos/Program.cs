@@ -18,6 +18,7 @@ IChaosScenario[] scenarios =
     new ScaleOutAndInScenario(),
     new TableLockScenario(),
     new MalformedEventsScenario(),
+    new FrozenSiloScenario(),
     new RefusedEventScenario(),
 ];
 
