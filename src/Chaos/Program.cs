@@ -19,6 +19,8 @@ IChaosScenario[] scenarios =
     new TableLockScenario(),
     new MalformedEventsScenario(),
     new QueueMoveWhileCheckpointsLockedScenario(),
+    new FrozenSiloScenario(),
+    new RefusedEventScenario(),
 ];
 
 using var stop = new CancellationTokenSource();

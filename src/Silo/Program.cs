@@ -47,7 +47,7 @@ using (var startupLoggers = LoggerFactory.Create(l => l.AddSimpleConsole(o => o.
     {
         await DatabaseStartup.PrepareAsync(settings, startupLoggers, CancellationToken.None);
     }
-    catch (SchemaNotReadyException exception)
+    catch (Exception exception) when (exception is SchemaNotReadyException or UnsupportedDatabaseException)
     {
         await Console.Error.WriteLineAsync($"user-events silo: {exception.Message}");
         return 2;
@@ -107,8 +107,15 @@ builder.Host.UseOrleans(silo =>
             writer.MaxBufferedRecords = settings.WriterMaxBufferedRecords;
             writer.FlushInterval = settings.WriterFlushInterval;
             writer.MaxConcurrentFlushes = settings.WriterMaxConcurrentFlushes;
+            writer.BufferLimitRecords = settings.WriterBufferLimitRecords;
+            writer.BufferLimitBytes = settings.WriterBufferLimitBytes;
         },
-        settings.StreamCacheSize);
+        settings.StreamCacheSize,
+        flush =>
+        {
+            flush.LockTimeout = settings.WriterLockTimeout;
+            flush.IdleInTransactionTimeout = settings.WriterIdleInTransactionTimeout;
+        });
     silo.AddDashboard();
 });
 

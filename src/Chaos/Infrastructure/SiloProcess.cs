@@ -38,6 +38,9 @@ public sealed class SiloProcess : IAsyncDisposable
 
     public bool IsRunning => process is { HasExited: false };
 
+    /// <summary>The silo's own process id (the app, not a wrapper), while it runs.</summary>
+    public int? ProcessId => process is { HasExited: false } running ? running.Id : null;
+
     public string RecentOutput => output.ToString();
 
     /// <summary>Starts the process and waits until <c>/health/live</c> answers.</summary>

@@ -28,7 +28,8 @@ public static class UserEventsIngestionSiloBuilderExtensions
         NpgsqlDataSource dataSource,
         Action<KafkaStreamOptions> configureKafka,
         Action<GroupCommitOptions>? configureWriter = null,
-        int streamCacheSize = 64)
+        int streamCacheSize = 64,
+        Action<PostgresFlushOptions>? configureFlush = null)
     {
         builder.AddKafkaStreams(StreamNames.KafkaProvider, options =>
         {
@@ -37,6 +38,10 @@ public static class UserEventsIngestionSiloBuilderExtensions
         }, stream => stream.Configure<global::Orleans.Configuration.SimpleQueueCacheOptions>(cache => cache.Configure(o => o.CacheSize = streamCacheSize)));
 
         var services = builder.Services;
+
+        // A consumer whose call to the writer timed out will have its batch delivered again: the runtime's cancellation
+        // lets the writer drop the abandoned copy (Orleans 10.4.2's default is not to cancel on timeout).
+        services.Configure<global::Orleans.Configuration.SiloMessagingOptions>(o => o.CancelRequestOnTimeout = true);
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton(dataSource);
         services.AddSingleton<IKafkaCheckpointStore, PostgresCheckpointStore>();
@@ -55,6 +60,13 @@ public static class UserEventsIngestionSiloBuilderExtensions
         }
 
         services.AddTransient<IConfigurationValidator, GroupCommitOptionsValidator>();
+        var flush = services.AddOptions<PostgresFlushOptions>();
+        if (configureFlush is not null)
+        {
+            flush.Configure(configureFlush);
+        }
+
+        services.AddTransient<IConfigurationValidator, PostgresFlushOptionsValidator>();
         return builder;
     }
 }

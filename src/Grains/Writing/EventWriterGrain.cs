@@ -21,5 +21,5 @@ public sealed class EventWriterGrain : Grain, IEventWriterGrain
         PostgresBatchCommitter postgres, IOptions<GroupCommitOptions> options, TimeProvider time, IngestionMetrics metrics, ILogger<EventWriterGrain> logger) =>
         committer = new GroupCommitter(postgres.CommitAsync, options.Value, time, logger, metrics);
 
-    public Task<BatchCommitOutcome[]> WriteAsync(UserEventBatch[] batches) => committer.WriteAsync(batches);
+    public Task<BatchCommitOutcome[]> WriteAsync(UserEventBatch[] batches, CancellationToken cancellationToken) => committer.WriteAsync(batches, cancellationToken);
 }

@@ -9,6 +9,15 @@ public sealed class GroupCommitOptions
     /// <summary>Flush what is buffered at the latest this long after the first batch arrived.</summary>
     public TimeSpan FlushInterval { get; set; } = TimeSpan.FromMilliseconds(25);
 
+    /// <summary>
+    /// At most this many records are held (waiting or being flushed); a write that would pass it waits until a flush
+    /// makes room (one write alone is always let in), so nothing is dropped unstored and memory stays bounded.
+    /// </summary>
+    public int BufferLimitRecords { get; set; } = 50_000;
+
+    /// <summary>At most about this many bytes are held (estimated from the event count and the dead letters' sizes); as <see cref="BufferLimitRecords"/>.</summary>
+    public long BufferLimitBytes { get; set; } = 64L * 1024 * 1024;
+
     /// <summary>How many flushes (PostgreSQL connections) may run at once.</summary>
     public int MaxConcurrentFlushes { get; set; } = 2;
 
@@ -21,6 +30,16 @@ public sealed class GroupCommitOptions
         if (MaxBufferedRecords < 1)
         {
             yield return $"{nameof(MaxBufferedRecords)} must be at least 1";
+        }
+
+        if (BufferLimitRecords < MaxBufferedRecords)
+        {
+            yield return $"{nameof(BufferLimitRecords)} must be at least {nameof(MaxBufferedRecords)} ({MaxBufferedRecords})";
+        }
+
+        if (BufferLimitBytes < 1024 * 1024)
+        {
+            yield return $"{nameof(BufferLimitBytes)} must be at least 1 MiB";
         }
 
         if (FlushInterval < TimeSpan.Zero || FlushInterval > TimeSpan.FromSeconds(10))

@@ -22,8 +22,11 @@ public sealed partial class GroupCommitter
     private readonly IngestionMetrics metrics;
     private readonly ResiliencePipeline retry;
     private readonly Lock gate = new();
+    private readonly LinkedList<PendingWrite> waitingForRoom = new();
     private List<PendingWrite> buffer = [];
     private int bufferedRecords;
+    private long heldRecords;
+    private long heldBytes;
     private int flushesRunning;
     private bool timerArmed;
 
@@ -65,29 +68,116 @@ public sealed partial class GroupCommitter
         }
     }
 
+    /// <summary>Writes waiting for room in the buffer (see <see cref="GroupCommitOptions.BufferLimitRecords"/>).</summary>
+    public int WaitingForRoom
+    {
+        get
+        {
+            lock (gate)
+            {
+                return waitingForRoom.Count;
+            }
+        }
+    }
+
     /// <summary>Buffers the batch; the task completes when it is durable.</summary>
     public async Task<BatchCommitOutcome> WriteAsync(UserEventBatch batch) => (await WriteAsync([batch]))[0];
 
     /// <summary>
     /// Buffers the batches as one unit that is always flushed in one transaction (so consecutive batches of a partition
-    /// commit in order); the task completes when they are durable, with one outcome per batch.
+    /// commit in order); the task completes when they are durable, with one outcome per batch. When the buffer is full
+    /// the write waits for room. Cancelling <paramref name="cancellationToken"/> (the caller gave up) takes the write out
+    /// of the buffer if its flush has not started, and cancels the task; a write already in a flush completes or fails
+    /// with it, never partly.
     /// </summary>
-    public Task<BatchCommitOutcome[]> WriteAsync(IReadOnlyList<UserEventBatch> batches)
+    public Task<BatchCommitOutcome[]> WriteAsync(IReadOnlyList<UserEventBatch> batches, CancellationToken cancellationToken = default)
     {
+        if (cancellationToken.IsCancellationRequested)
+        {
+            return Task.FromCanceled<BatchCommitOutcome[]>(cancellationToken);
+        }
+
         var pending = new PendingWrite(batches);
         lock (gate)
         {
-            buffer.Add(pending);
-            bufferedRecords += pending.Records;
-            StartFlushes(intervalPassed: false);
-            if (buffer.Count > 0 && !timerArmed)
+            if (waitingForRoom.Count == 0 && HasRoomFor(pending))
             {
-                timerArmed = true;
-                _ = FlushWhenIntervalPassedAsync();
+                Admit(pending);
+            }
+            else
+            {
+                pending.Node = waitingForRoom.AddLast(pending);
+                LogWaitingForRoom(pending.Records, heldRecords, heldBytes);
             }
         }
 
+        if (cancellationToken.CanBeCanceled)
+        {
+            pending.Cancellation = cancellationToken.Register(() => Cancel(pending, cancellationToken));
+        }
+
         return pending.Completion.Task;
+    }
+
+    private bool HasRoomFor(PendingWrite write) =>
+        heldRecords == 0 || (heldRecords + write.Records <= options.BufferLimitRecords && heldBytes + write.Bytes <= options.BufferLimitBytes);
+
+    private void Admit(PendingWrite pending)
+    {
+        pending.State = WriteState.Buffered;
+        buffer.Add(pending);
+        bufferedRecords += pending.Records;
+        heldRecords += pending.Records;
+        heldBytes += pending.Bytes;
+        StartFlushes(intervalPassed: false);
+        if (buffer.Count > 0 && !timerArmed)
+        {
+            timerArmed = true;
+            _ = FlushWhenIntervalPassedAsync();
+        }
+    }
+
+    private void AdmitWaiting()
+    {
+        while (waitingForRoom.First is { } first && HasRoomFor(first.Value))
+        {
+            waitingForRoom.RemoveFirst();
+            first.Value.Node = null;
+            Admit(first.Value);
+        }
+    }
+
+    private void Cancel(PendingWrite pending, CancellationToken cancellationToken)
+    {
+        lock (gate)
+        {
+            switch (pending.State)
+            {
+                case WriteState.WaitingForRoom:
+                    waitingForRoom.Remove(pending.Node!);
+                    pending.Node = null;
+                    break;
+                case WriteState.Buffered:
+                    buffer.Remove(pending);
+                    bufferedRecords -= pending.Records;
+                    Release(pending.Records, pending.Bytes);
+                    break;
+                default:
+                    return;
+            }
+
+            pending.State = WriteState.Cancelled;
+        }
+
+        LogCancelled(pending.Batches.Count, pending.Records);
+        pending.Completion.TrySetCanceled(cancellationToken);
+    }
+
+    private void Release(int records, long bytes)
+    {
+        heldRecords -= records;
+        heldBytes -= bytes;
+        AdmitWaiting();
     }
 
     // An idle writer flushes at once; while a flush runs, writes gather for the next one, which starts when a flush
@@ -126,6 +216,11 @@ public sealed partial class GroupCommitter
         }
 
         bufferedRecords -= records;
+        foreach (var write in taken)
+        {
+            write.State = WriteState.Flushing;
+        }
+
         return taken;
     }
 
@@ -179,28 +274,56 @@ public sealed partial class GroupCommitter
         }
         finally
         {
+            foreach (var p in pending)
+            {
+                p.Cancellation.Dispose();
+            }
+
             lock (gate)
             {
                 flushesRunning--;
+                Release(pending.Sum(p => p.Records), pending.Sum(p => p.Bytes));
                 StartFlushes(intervalPassed: false);
             }
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Debug, Message = "Committed {Batches} batches ({Records} records) in {ElapsedMs:F1} ms")]
+    [LoggerMessage(EventId = 2020, Level = LogLevel.Debug, Message = "Committed {Batches} batches ({Records} records) in {ElapsedMs:F1} ms")]
     private partial void LogFlushed(int batches, int records, double elapsedMs);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "PostgreSQL commit failed (attempt {Attempt}); retrying in {Delay}")]
+    [LoggerMessage(EventId = 2021, Level = LogLevel.Warning, Message = "PostgreSQL commit failed (attempt {Attempt}); retrying in {Delay}")]
     private partial void LogRetry(Exception? exception, int attempt, TimeSpan delay);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "PostgreSQL commit of {Batches} batches failed {Attempts} times; nothing of them was stored, they will be delivered again")]
+    [LoggerMessage(EventId = 2024, Level = LogLevel.Debug, Message = "The writer's buffer is full ({HeldRecords} records, about {HeldBytes} bytes held); a write of {Records} records waits for a flush to make room")]
+    private partial void LogWaitingForRoom(int records, long heldRecords, long heldBytes);
+
+    [LoggerMessage(EventId = 2023, Level = LogLevel.Information, Message = "A write of {Batches} batches ({Records} records) was dropped from the buffer before its flush: its caller gave up (it will be delivered again)")]
+    private partial void LogCancelled(int batches, int records);
+
+    [LoggerMessage(EventId = 2022, Level = LogLevel.Error, Message = "PostgreSQL commit of {Batches} batches failed {Attempts} times; nothing of them was stored, they will be delivered again")]
     private partial void LogFlushFailed(Exception exception, int batches, int attempts);
+
+    private enum WriteState
+    {
+        WaitingForRoom,
+        Buffered,
+        Flushing,
+        Cancelled,
+    }
 
     private sealed class PendingWrite(IReadOnlyList<UserEventBatch> batches)
     {
         public IReadOnlyList<UserEventBatch> Batches { get; } = batches;
 
         public int Records { get; } = batches.Sum(b => b.RecordCount);
+
+        public long Bytes { get; } = BufferedSize.Of(batches);
+
+        public WriteState State { get; set; } = WriteState.WaitingForRoom;
+
+        public LinkedListNode<PendingWrite>? Node { get; set; }
+
+        public CancellationTokenRegistration Cancellation { get; set; }
 
         public TaskCompletionSource<BatchCommitOutcome[]> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }

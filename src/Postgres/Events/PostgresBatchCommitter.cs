@@ -1,26 +1,38 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Npgsql;
-using NpgsqlTypes;
 using UserEvents.Orleans.Contracts;
 
 namespace UserEvents.Orleans.Postgres.Events;
 
 /// <summary>
-/// Stores a group of batches in ONE transaction: lock the partitions' checkpoints, decide with <see cref="CommitPlan"/>,
-/// binary-COPY the events and dead letters, move the checkpoints, commit. Either all of it is durable or none of it.
+/// Stores a group of batches in ONE transaction: read the partitions' checkpoints, decide with <see cref="CommitPlan"/>,
+/// binary-COPY the events and dead letters, lock the checkpoints that move and check that nobody moved them meanwhile,
+/// move them, commit. Either all of it is durable or none of it.
 /// </summary>
-public sealed class PostgresBatchCommitter(NpgsqlDataSource dataSource, TimeProvider time)
+/// <remarks>
+/// The checkpoint rows are locked only after the COPY, for three short statements: a client that stops in the middle
+/// of a COPY looks busy to the server, which no session timeout ends (verified on PostgreSQL 15: neither
+/// <c>idle_in_transaction_session_timeout</c> nor <c>statement_timeout</c> fires while the server waits for COPY data), so
+/// a frozen silo must not be holding a checkpoint lock then. Between statements it is idle in a transaction, which
+/// <see cref="PostgresFlushOptions.IdleInTransactionTimeout"/> ends.
+/// </remarks>
+public sealed partial class PostgresBatchCommitter(NpgsqlDataSource dataSource, TimeProvider time, IOptions<PostgresFlushOptions> flushOptions, ILogger<PostgresBatchCommitter> logger)
 {
-    private const string CopyEvents =
-        "COPY user_events (user_id, movie_id, event_type, event_timestamp, processed_at, kafka_partition, kafka_offset) FROM STDIN (FORMAT BINARY)";
+    private readonly PostgresFlushOptions options = flushOptions.Value;
 
-    private const string CopyRejections =
-        "COPY user_events_rejected (kafka_partition, kafka_offset, raw_key, raw_value, reason, received_at) FROM STDIN (FORMAT BINARY)";
+    private const string SetBounds =
+        "SELECT set_config('idle_in_transaction_session_timeout', $1, true), set_config('lock_timeout', $2, true)";
 
-    // Locks in a fixed order, so two silos flushing overlapping partitions cannot deadlock.
-    private const string LockCheckpoints = """
+    private const string ReadCheckpoints = """
         SELECT c.topic, c.partition, c.next_offset
         FROM kafka_checkpoints c
         JOIN unnest($1::text[], $2::integer[]) AS k(topic, partition) ON c.topic = k.topic AND c.partition = k.partition
+        """;
+
+    // Locks in a fixed order, so two silos flushing overlapping partitions cannot deadlock.
+    private const string LockCheckpoints = ReadCheckpoints + """
+
         ORDER BY c.topic, c.partition
         FOR UPDATE OF c
         """;
@@ -32,39 +44,123 @@ public sealed class PostgresBatchCommitter(NpgsqlDataSource dataSource, TimeProv
         WHERE c.topic = m.topic AND c.partition = m.partition
         """;
 
-    /// <summary>Commits the batches; returns one outcome per batch, in input order. Throws when PostgreSQL fails (nothing is stored then).</summary>
+    /// <summary>
+    /// Commits the batches; returns one outcome per batch, in input order. Rows PostgreSQL refuses (see
+    /// <see cref="PostgresErrors.IsCausedByTheRows"/>) become dead letters and the rest commits. Throws when PostgreSQL
+    /// fails otherwise (nothing is stored then).
+    /// </summary>
     public Task<BatchCommitOutcome[]> CommitAsync(IReadOnlyList<UserEventBatch> batches, CancellationToken cancellationToken) =>
         Task.Run(() => Commit(batches, cancellationToken), cancellationToken);
 
     private BatchCommitOutcome[] Commit(IReadOnlyList<UserEventBatch> batches, CancellationToken cancellationToken)
     {
-        using var connection = dataSource.OpenConnection();
-        using var transaction = connection.BeginTransaction();
-        var plan = CommitPlan.Create(batches, LockCheckpointsOf(connection, batches));
-        var processedAt = time.GetUtcNow();
-        if (plan.Batches.Any(b => b.EventsToWrite > 0))
+        try
         {
-            WriteEvents(connection, plan, processedAt, cancellationToken);
+            return Commit(batches, isolateRefusedRows: false, cancellationToken);
         }
-
-        if (plan.Batches.Any(b => b.RejectionsToWrite > 0))
+        catch (PostgresException exception) when (PostgresErrors.IsCausedByTheRows(exception))
         {
-            WriteRejections(connection, plan, processedAt, cancellationToken);
+            LogIsolating(exception.SqlState, exception.MessageText, batches.Count);
+            return Commit(batches, isolateRefusedRows: true, cancellationToken);
         }
-
-        if (plan.NewCheckpoints.Count > 0)
-        {
-            MoveCheckpointsTo(connection, plan.NewCheckpoints);
-        }
-
-        transaction.Commit();
-        return plan.Batches.Select(b => b.ToOutcome()).ToArray();
     }
 
-    private static Dictionary<PartitionKey, long> LockCheckpointsOf(NpgsqlConnection connection, IReadOnlyList<UserEventBatch> batches)
+    private BatchCommitOutcome[] Commit(IReadOnlyList<UserEventBatch> batches, bool isolateRefusedRows, CancellationToken cancellationToken)
     {
         var keys = batches.Select(b => new PartitionKey(b.Topic, b.Partition)).Distinct().ToArray();
-        using var command = new NpgsqlCommand(LockCheckpoints, connection);
+        using var connection = dataSource.OpenConnection();
+        for (var attempt = 1; ; attempt++)
+        {
+            using var transaction = connection.BeginTransaction();
+            SetTransactionBounds(connection);
+            var read = Checkpoints(connection, ReadCheckpoints, keys);
+            var plan = CommitPlan.Create(batches, read);
+            if (plan.NewCheckpoints.Count == 0)
+            {
+                transaction.Commit();
+                return plan.Batches.Select(b => b.ToOutcome()).ToArray();
+            }
+
+            var refusedPerBatch = new int[batches.Count];
+            Write(connection, transaction, plan, isolateRefusedRows, refusedPerBatch, cancellationToken);
+            var moving = plan.NewCheckpoints.Keys.ToArray();
+            var locked = Checkpoints(connection, LockCheckpoints, moving);
+            if (moving.Any(k => !locked.TryGetValue(k, out var now) || now != read[k]))
+            {
+                transaction.Rollback();
+                LogCheckpointsMoved(attempt);
+                if (attempt >= options.MaxPlanAttempts)
+                {
+                    throw new CheckpointsMovedException(attempt);
+                }
+
+                continue;
+            }
+
+            MoveCheckpointsTo(connection, plan.NewCheckpoints);
+            transaction.Commit();
+            return plan.Batches.Select((b, i) => Outcome(b, refusedPerBatch[i])).ToArray();
+        }
+    }
+
+    private static BatchCommitOutcome Outcome(BatchPlan plan, int refusedEvents)
+    {
+        var outcome = plan.ToOutcome();
+        return outcome with { EventsWritten = outcome.EventsWritten - refusedEvents, RejectionsWritten = outcome.RejectionsWritten + refusedEvents };
+    }
+
+    private void Write(NpgsqlConnection connection, NpgsqlTransaction transaction, CommitPlan plan, bool isolateRefusedRows, int[] refusedPerBatch, CancellationToken cancellationToken)
+    {
+        var rows = FlushRows.Of(plan);
+        var processedAt = time.GetUtcNow();
+        if (!isolateRefusedRows)
+        {
+            if (rows.Events.Count > 0)
+            {
+                RowCopy.Events(connection, rows.Events, 0, rows.Events.Count, processedAt, cancellationToken);
+            }
+
+            if (rows.DeadLetters.Count > 0)
+            {
+                RowCopy.DeadLetters(connection, rows.DeadLetters, 0, rows.DeadLetters.Count, processedAt, cancellationToken);
+            }
+
+            return;
+        }
+
+        var deadLetters = rows.DeadLetters.ToList();
+        var refusedEvents = RefusedRowIsolation.Copy(transaction, rows.Events.Count, (from, to) => RowCopy.Events(connection, rows.Events, from, to, processedAt, cancellationToken));
+        foreach (var (index, error) in refusedEvents)
+        {
+            var row = rows.Events[index];
+            LogEventRefused(row.Partition, row.Event.Offset, error.SqlState, error.MessageText);
+            refusedPerBatch[row.BatchIndex]++;
+            deadLetters.Add(DeadLetterRow.ForRefusedEvent(row, PostgresErrors.Describe(error)));
+        }
+
+        var refusedDeadLetters = RefusedRowIsolation.Copy(transaction, deadLetters.Count, (from, to) => RowCopy.DeadLetters(connection, deadLetters, from, to, processedAt, cancellationToken));
+        if (refusedDeadLetters.Count > 0)
+        {
+            var (index, error) = refusedDeadLetters[0];
+            var row = deadLetters[index];
+            LogDeadLetterRefused(refusedDeadLetters.Count, row.Partition, row.Record.Offset, error.SqlState, error.MessageText);
+            throw new DeadLetterRefusedException(row.Partition, row.Record.Offset, error);
+        }
+    }
+
+    private void SetTransactionBounds(NpgsqlConnection connection)
+    {
+        using var command = new NpgsqlCommand(SetBounds, connection);
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = Milliseconds(options.IdleInTransactionTimeout) });
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = Milliseconds(options.LockTimeout) });
+        command.ExecuteNonQuery();
+    }
+
+    private static string Milliseconds(TimeSpan value) => $"{(long)value.TotalMilliseconds}ms";
+
+    private static Dictionary<PartitionKey, long> Checkpoints(NpgsqlConnection connection, string sql, IReadOnlyCollection<PartitionKey> keys)
+    {
+        using var command = new NpgsqlCommand(sql, connection);
         command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = keys.Select(k => k.Topic).ToArray() });
         command.Parameters.Add(new NpgsqlParameter<int[]> { TypedValue = keys.Select(k => k.Partition).ToArray() });
         var checkpoints = new Dictionary<PartitionKey, long>();
@@ -77,66 +173,6 @@ public sealed class PostgresBatchCommitter(NpgsqlDataSource dataSource, TimeProv
         return checkpoints;
     }
 
-    private static void WriteEvents(NpgsqlConnection connection, CommitPlan plan, DateTimeOffset processedAt, CancellationToken cancellationToken)
-    {
-        using var importer = connection.BeginBinaryImport(CopyEvents);
-        foreach (var batchPlan in plan.Batches.Where(b => b.EventsToWrite > 0))
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            var events = batchPlan.Batch.Events;
-            var partition = batchPlan.Batch.Partition;
-            for (var i = batchPlan.FirstEvent; i < events.Length; i++)
-            {
-                ref readonly var e = ref events[i];
-                importer.StartRow();
-                importer.Write(e.UserId, NpgsqlDbType.Integer);
-                importer.Write(e.MovieId, NpgsqlDbType.Integer);
-                importer.Write(e.EventType, NpgsqlDbType.Varchar);
-                importer.Write(e.EventTime, NpgsqlDbType.TimestampTz);
-                importer.Write(processedAt, NpgsqlDbType.TimestampTz);
-                importer.Write(partition, NpgsqlDbType.Integer);
-                importer.Write(e.Offset, NpgsqlDbType.Bigint);
-            }
-        }
-
-        importer.Complete();
-    }
-
-    private static void WriteRejections(NpgsqlConnection connection, CommitPlan plan, DateTimeOffset receivedAt, CancellationToken cancellationToken)
-    {
-        using var importer = connection.BeginBinaryImport(CopyRejections);
-        foreach (var batchPlan in plan.Batches.Where(b => b.RejectionsToWrite > 0))
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            var rejections = batchPlan.Batch.Rejections;
-            for (var i = batchPlan.FirstRejection; i < rejections.Length; i++)
-            {
-                var r = rejections[i];
-                importer.StartRow();
-                importer.Write(batchPlan.Batch.Partition, NpgsqlDbType.Integer);
-                importer.Write(r.Offset, NpgsqlDbType.Bigint);
-                WriteNullable(importer, r.Key);
-                WriteNullable(importer, r.Value);
-                importer.Write(r.Reason, NpgsqlDbType.Text);
-                importer.Write(receivedAt, NpgsqlDbType.TimestampTz);
-            }
-        }
-
-        importer.Complete();
-    }
-
-    private static void WriteNullable(NpgsqlBinaryImporter importer, byte[]? bytes)
-    {
-        if (bytes is null)
-        {
-            importer.WriteNull();
-        }
-        else
-        {
-            importer.Write(bytes, NpgsqlDbType.Bytea);
-        }
-    }
-
     private static void MoveCheckpointsTo(NpgsqlConnection connection, IReadOnlyDictionary<PartitionKey, long> checkpoints)
     {
         using var command = new NpgsqlCommand(MoveCheckpoints, connection);
@@ -145,4 +181,16 @@ public sealed class PostgresBatchCommitter(NpgsqlDataSource dataSource, TimeProv
         command.Parameters.Add(new NpgsqlParameter<long[]> { TypedValue = checkpoints.Values.ToArray() });
         command.ExecuteNonQuery();
     }
+
+    [LoggerMessage(EventId = 2000, Level = LogLevel.Warning, Message = "PostgreSQL refused a flush of {Batches} batches for a reason in its rows (SQLSTATE {SqlState}: {Error}); writing it again row range by row range, so that what PostgreSQL refuses becomes a dead letter")]
+    private partial void LogIsolating(string sqlState, string error, int batches);
+
+    [LoggerMessage(EventId = 2001, Level = LogLevel.Warning, Message = "PostgreSQL refused the event of partition {Partition} offset {Offset} (SQLSTATE {SqlState}: {Error}); it is stored as a dead letter")]
+    private partial void LogEventRefused(int partition, long offset, string sqlState, string error);
+
+    [LoggerMessage(EventId = 2002, Level = LogLevel.Critical, Message = "PostgreSQL refused {Count} dead letters, first partition {Partition} offset {Offset} (SQLSTATE {SqlState}: {Error}); the flush fails and is retried until user_events_rejected accepts them: nothing is dropped")]
+    private partial void LogDeadLetterRefused(int count, int partition, long offset, string sqlState, string error);
+
+    [LoggerMessage(EventId = 2003, Level = LogLevel.Information, Message = "Another silo moved a flushed checkpoint while this flush was writing (attempt {Attempt}); planning again")]
+    private partial void LogCheckpointsMoved(int attempt);
 }

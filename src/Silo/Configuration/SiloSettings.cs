@@ -71,6 +71,14 @@ public sealed record SiloSettings
 
     public required int WriterMaxConcurrentFlushes { get; init; }
 
+    public required int WriterBufferLimitRecords { get; init; }
+
+    public required long WriterBufferLimitBytes { get; init; }
+
+    public required TimeSpan WriterLockTimeout { get; init; }
+
+    public required TimeSpan WriterIdleInTransactionTimeout { get; init; }
+
     public required int StreamCacheSize { get; init; }
 
     /// <summary>The Npgsql connection string (the password is never logged: use <see cref="DescribePostgres"/>).</summary>
@@ -115,6 +123,10 @@ public sealed record SiloSettings
             WriterMaxBufferedRecords = reader.Int("WRITER_MAX_BUFFERED_RECORDS", 10_000, 1, 10_000_000),
             WriterFlushInterval = TimeSpan.FromMilliseconds(reader.Int("WRITER_FLUSH_INTERVAL_MS", 25, 0, 10_000)),
             WriterMaxConcurrentFlushes = reader.Int("WRITER_MAX_CONCURRENT_FLUSHES", 2, 1, 64),
+            WriterBufferLimitRecords = reader.Int("WRITER_BUFFER_LIMIT_RECORDS", 50_000, 1, 10_000_000),
+            WriterBufferLimitBytes = reader.Int("WRITER_BUFFER_LIMIT_MIB", 64, 1, 65_536) * 1024L * 1024,
+            WriterLockTimeout = TimeSpan.FromMilliseconds(reader.Int("WRITER_LOCK_TIMEOUT_MS", 5_000, 100, 600_000)),
+            WriterIdleInTransactionTimeout = TimeSpan.FromMilliseconds(reader.Int("WRITER_IDLE_IN_TRANSACTION_TIMEOUT_MS", 15_000, 1_000, 600_000)),
             StreamCacheSize = reader.Int("STREAM_CACHE_SIZE", 64, 10, 100_000),
         };
 
@@ -127,6 +139,11 @@ public sealed record SiloSettings
         if (settings.SiloPort == settings.GatewayPort || settings.SiloPort == settings.HttpPort || settings.GatewayPort == settings.HttpPort)
         {
             reader.Errors.Add($"ORLEANS_SILO_PORT ({settings.SiloPort}), ORLEANS_GATEWAY_PORT ({settings.GatewayPort}) and HTTP_PORT ({settings.HttpPort}) must differ");
+        }
+
+        if (settings.WriterBufferLimitRecords < settings.WriterMaxBufferedRecords)
+        {
+            reader.Errors.Add($"WRITER_BUFFER_LIMIT_RECORDS ({settings.WriterBufferLimitRecords}) must be at least WRITER_MAX_BUFFERED_RECORDS ({settings.WriterMaxBufferedRecords})");
         }
 
         SecuritySettingsRules.Check(settings, reader.Errors);

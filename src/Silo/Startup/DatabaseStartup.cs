@@ -7,7 +7,8 @@ using UserEvents.Orleans.Silo.Configuration;
 namespace UserEvents.Orleans.Silo.Startup;
 
 /// <summary>
-/// Waits for PostgreSQL (saying so in the log), then applies the schema, or without <c>POSTGRES_MIGRATE</c> checks that the
+/// Waits for PostgreSQL (saying so in the log), checks that its database is UTF8 (else throws
+/// <see cref="UnsupportedDatabaseException"/>), then applies the schema, or without <c>POSTGRES_MIGRATE</c> checks that the
 /// database carries this version's schema (<see cref="SchemaNotReadyException"/> otherwise), before Orleans starts.
 /// </summary>
 public static partial class DatabaseStartup
@@ -36,6 +37,7 @@ public static partial class DatabaseStartup
         {
             await using var connection = new NpgsqlConnection(settings.PostgresConnectionString);
             await connection.OpenAsync(token);
+            await DatabaseEncodingCheck.EnsureUtf8Async(connection, token);
             if (settings.PostgresMigrate)
             {
                 new PostgresSchemaMigrator(loggerFactory.CreateLogger<PostgresSchemaMigrator>()).Migrate(settings.PostgresConnectionString, createDatabase: false);

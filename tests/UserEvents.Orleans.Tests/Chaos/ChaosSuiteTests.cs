@@ -12,7 +12,7 @@ namespace UserEvents.Orleans.Tests.Chaos;
 [Collection(nameof(ProcessTests))]
 public sealed partial class ChaosSuiteTests(ITestOutputHelper output)
 {
-    private static readonly string[] Scenarios = ["1", "2", "6", "7", "8"];
+    private static readonly string[] Scenarios = ["1", "2", "6", "7", "8", "10"];
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(180);
 
     [Fact]

@@ -3,6 +3,7 @@ using UserEvents.Orleans.Postgres.Events;
 
 namespace UserEvents.Orleans.Tests.Postgres;
 
+[Trait("Category", "Unit")]
 public sealed class CommitPlanTests
 {
     private static readonly PartitionKey P0 = new("t", 0);

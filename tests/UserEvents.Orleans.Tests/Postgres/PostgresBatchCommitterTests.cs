@@ -19,7 +19,7 @@ public sealed class PostgresBatchCommitterTests : IAsyncLifetime
     {
         connectionString = await PostgresServer.CreateMigratedDatabaseAsync("commit");
         dataSource = NpgsqlDataSource.Create(connectionString);
-        committer = new PostgresBatchCommitter(dataSource, TimeProvider.System);
+        committer = Committers.Create(dataSource);
         checkpoints = new PostgresCheckpointStore(dataSource);
     }
 
@@ -80,8 +80,8 @@ public sealed class PostgresBatchCommitterTests : IAsyncLifetime
     {
         // The old owner of a partition flushes [0, 600) while the new owner flushes [0, 400) and [400, 900).
         await checkpoints.PinAsync("t", 0, 0, default);
-        var oldOwner = new PostgresBatchCommitter(NpgsqlDataSource.Create(connectionString), TimeProvider.System);
-        var newOwner = new PostgresBatchCommitter(NpgsqlDataSource.Create(connectionString), TimeProvider.System);
+        var oldOwner = Committers.Create(NpgsqlDataSource.Create(connectionString));
+        var newOwner = Committers.Create(NpgsqlDataSource.Create(connectionString));
 
         var results = await Task.WhenAll(
             oldOwner.CommitAsync([Batch(0, 0, 600)], default),
@@ -94,13 +94,13 @@ public sealed class PostgresBatchCommitterTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_failed_transaction_stores_nothing_and_keeps_the_checkpoint()
+    public async Task A_dead_letter_PostgreSQL_refuses_fails_the_flush_and_stores_nothing()
     {
         await checkpoints.PinAsync("t", 0, 0, default);
         await checkpoints.PinAsync("t", 1, 0, default);
         await PostgresServer.ExecuteAsync(connectionString, "ALTER TABLE user_events_rejected ADD CONSTRAINT no_bad CHECK (reason <> 'bad')");
 
-        await Assert.ThrowsAsync<PostgresException>(() => committer.CommitAsync([Batch(0, 0, 10), Batch(1, 0, 10, rejectAt: [5])], default));
+        await Assert.ThrowsAsync<DeadLetterRefusedException>(() => committer.CommitAsync([Batch(0, 0, 10), Batch(1, 0, 10, rejectAt: [5])], default));
 
         Assert.Equal(0L, await Count("SELECT count(*) FROM user_events"));
         Assert.Equal(0, await checkpoints.ReadAsync("t", 0, default));

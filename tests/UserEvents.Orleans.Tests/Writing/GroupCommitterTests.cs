@@ -8,6 +8,7 @@ using static UserEvents.Orleans.Tests.Postgres.CommitPlanTests;
 namespace UserEvents.Orleans.Tests.Writing;
 
 /// <summary>When the writer flushes, and what goes into one transaction.</summary>
+[Trait("Category", "Unit")]
 public sealed class GroupCommitterTests
 {
     private readonly IngestionMetrics metrics = new(TestMeterFactory.Create());
