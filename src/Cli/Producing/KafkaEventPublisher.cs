@@ -43,19 +43,19 @@ public sealed class KafkaEventPublisher : IDisposable
 
     public static ProducerConfig CreateConfig(string bootstrapServers, IReadOnlyDictionary<string, string>? clientSettings = null) =>
         new(clientSettings?.ToDictionary(s => s.Key, s => s.Value, StringComparer.Ordinal) ?? [])
-    {
-        BootstrapServers = bootstrapServers,
-        ClientId = "user-events-cli",
-        Acks = Acks.All,
-        EnableIdempotence = true,
-        CompressionType = CompressionType.Lz4,
-        LingerMs = 10,
-        BatchSize = 1_000_000,
-        QueueBufferingMaxMessages = 500_000,
-        MessageTimeoutMs = 60_000,
-        // Only the error is read from delivery reports: skip marshalling keys and values back.
-        DeliveryReportFields = "none",
-    };
+        {
+            BootstrapServers = bootstrapServers,
+            ClientId = "user-events-cli",
+            Acks = Acks.All,
+            EnableIdempotence = true,
+            CompressionType = CompressionType.Lz4,
+            LingerMs = 10,
+            BatchSize = 1_000_000,
+            QueueBufferingMaxMessages = 500_000,
+            MessageTimeoutMs = 60_000,
+            // Only the error is read from delivery reports: skip marshalling keys and values back.
+            DeliveryReportFields = "none",
+        };
 
     /// <summary>Fails fast when no broker answers; returns the topic's partition count (0: not there yet, auto-created on first send).</summary>
     /// <exception cref="KafkaException">No broker answered within <paramref name="timeout"/>.</exception>

@@ -56,7 +56,9 @@ public sealed class DecoderPropertyTests
                     var offset = (long)records.Count;
                     var message = noMessage && value.Value is null ? null : new Message<byte[]?, byte[]?>
                     {
-                        Key = key, Value = value.Value, Timestamp = new Timestamp(ms, (TimestampType)type),
+                        Key = key,
+                        Value = value.Value,
+                        Timestamp = new Timestamp(ms, (TimestampType)type),
                     };
                     records.Add(new ConsumeResult<byte[]?, byte[]?> { TopicPartitionOffset = new TopicPartitionOffset("user-events", 0, offset), Message = message });
                     expected.Add(value.Expected is { } e ? e with { Offset = offset } : null);

@@ -24,8 +24,13 @@ public sealed class CliOverTlsTests(TlsPostgresServer server) : IClassFixture<Tl
         await File.WriteAllTextAsync(passwordFile, "postgres\n");
         var owner = new NpgsqlConnectionStringBuilder
         {
-            Host = "localhost", Port = server.Port, Database = "postgres", Username = "postgres", Password = "postgres",
-            SslMode = SslMode.VerifyFull, RootCertificate = server.CaCertificate,
+            Host = "localhost",
+            Port = server.Port,
+            Database = "postgres",
+            Username = "postgres",
+            Password = "postgres",
+            SslMode = SslMode.VerifyFull,
+            RootCertificate = server.CaCertificate,
         };
         new PostgresSchemaMigrator(NullLogger<PostgresSchemaMigrator>.Instance).Migrate(owner.ConnectionString, createDatabase: false);
     }
