@@ -28,7 +28,7 @@ public sealed partial class ChaosSuiteTests(ITestOutputHelper output)
         output.WriteLine(result.StandardError);
 
         var lines = ResultLine().Matches(stdout).ToDictionary(m => m.Groups["scenario"].Value, m => m);
-        Assert.Equal(Scenarios, lines.Keys.Order());
+        Assert.Equal(Scenarios.Order(), lines.Keys.Order());
         foreach (var (scenario, line) in lines)
         {
             Assert.True(line.Groups["missing"].Value == "0", $"scenario {scenario}: {line.Value}");
