@@ -30,14 +30,25 @@ public static class RebalanceMeasurement
         run.StartProducer(Rate, ChaosContext.BackgroundMalformedPercent);
         checks.Require(await WaitSettledAsync(poller, cancellationToken), "three silos did not settle at 2/2/2 after the start");
 
+        var cycleDuration = TimeSpan.FromSeconds(90);
+        var done = 0;
         for (var cycle = 0; cycle < cycles; cycle++)
         {
+            if (context.Options.RebalanceDeadline is { } deadline && DateTimeOffset.UtcNow + cycleDuration > deadline)
+            {
+                context.Progress(string.Create(CultureInfo.InvariantCulture, $"stopping after {cycle} of {cycles} cycles: another one (about {cycleDuration.TotalSeconds:F0} s) would end after the deadline {deadline:HH:mm} UTC"));
+                break;
+            }
+
+            var cycleTimer = System.Diagnostics.Stopwatch.StartNew();
             var silo = run.Silos[cycle % run.Silos.Count];
             var number = cycle + 1;
             trials.Add(await TrialAsync(context, poller, MoveKind.GracefulStop, number, silo, () => silo.StopAsync(cancellationToken), cancellationToken));
             trials.Add(await TrialAsync(context, poller, MoveKind.Join, 2 * number - 1, silo, () => silo.StartAsync(cancellationToken), cancellationToken));
             trials.Add(await TrialAsync(context, poller, MoveKind.Kill, number, silo, silo.KillAsync, cancellationToken));
             trials.Add(await TrialAsync(context, poller, MoveKind.Join, 2 * number, silo, () => silo.StartAsync(cancellationToken), cancellationToken));
+            cycleDuration = cycleTimer.Elapsed;
+            done++;
         }
 
         var (reconciliation, drained) = await run.FinishAsync(context.DrainTimeout, [], cancellationToken);
@@ -49,7 +60,7 @@ public static class RebalanceMeasurement
             null,
             run.Memory.PeakBytes,
             checks.Failures,
-            string.Create(CultureInfo.InvariantCulture, $"{trials.Count} trials, {trials.Count(t => t.Failure is not null)} not measured"),
+            string.Create(CultureInfo.InvariantCulture, $"{done} of {cycles} cycles, {trials.Count} trials, {trials.Count(t => t.Failure is not null)} not measured"),
             elapsed.Elapsed);
         return (trials, result);
     }
@@ -74,11 +85,20 @@ public static class RebalanceMeasurement
             trial = MoveTrialAnalysis.Analyze(kind, number, silo.Name, silo.SiloPort, faultAt, before, poller.Since(faultAt), ChaosRun.Partitions);
         }
 
-        await faulting;
+        string? faultError = null;
+        try
+        {
+            await faulting;
+        }
+        catch (Exception exception) when (!cancellationToken.IsCancellationRequested)
+        {
+            faultError = exception.GetType().Name + ": " + exception.Message.Split(Environment.NewLine)[0];
+        }
+
         // A commit is seen at the next poll: look once more so that the first commit is the one stamped, not a later one.
         await Task.Delay(PollInterval * 2, cancellationToken);
         trial = MoveTrialAnalysis.Analyze(kind, number, silo.Name, silo.SiloPort, faultAt, before, poller.Since(faultAt), ChaosRun.Partitions) ?? trial;
-        trial ??= new MoveTrial(kind, number, silo.Name, TimeSpan.Zero, TimeSpan.Zero, TimeSpan.Zero, TimeSpan.Zero, 0, 0, "", $"not settled within {TrialTimeout.TotalSeconds:F0} s");
+        trial ??= new MoveTrial(kind, number, silo.Name, TimeSpan.Zero, TimeSpan.Zero, TimeSpan.Zero, TimeSpan.Zero, 0, 0, "", faultError ?? $"not settled within {TrialTimeout.TotalSeconds:F0} s");
         context.Progress(MoveReport.FormatTrial(trial));
         return trial;
     }
