@@ -5,6 +5,8 @@
 #   scripts/chaos.sh --quick         # short versions (low rate, 5 s outage, 3 s lock...), for CI
 #   scripts/chaos.sh 1 4 5           # some scenarios
 #   scripts/chaos.sh --keep 3        # keep the scenario databases for a look afterwards
+#   scripts/chaos.sh --rebalance-trials 10   # queue move times: 10 cycles of graceful stop, join, kill -9, join (docs/SCALING.md)
+#   scripts/chaos.sh --quick --rebalance-trials  # the same, 1 cycle (smoke run)
 # Builds Release, makes sure PostgreSQL answers on 127.0.0.1:$PGPORT (starts this checkout's throwaway cluster only
 # when nothing answers there); scenario 2 starts and stops a cluster of its own under /tmp. The output, table included,
 # is also written to .local/chaos/results-YYYYMMDD-HHMMSS.txt; silo logs are in .local/chaos/<run>/.

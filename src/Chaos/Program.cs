@@ -4,6 +4,7 @@ using System.Runtime.InteropServices;
 using Spectre.Console;
 using UserEvents.Orleans.Chaos;
 using UserEvents.Orleans.Chaos.Infrastructure;
+using UserEvents.Orleans.Chaos.Rebalancing;
 using UserEvents.Orleans.Chaos.Reporting;
 using UserEvents.Orleans.Chaos.Scenarios;
 
@@ -50,6 +51,18 @@ var logDirectory = Path.Combine(layout.Root, ".local", "chaos", runName);
 Directory.CreateDirectory(logDirectory);
 var command = "chaos " + string.Join(' ', args);
 console.WriteLine($"{command} on {MachineDescription.Read()}, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC; silo logs in {logDirectory}");
+
+if (options.RebalanceCycles is { } cycles)
+{
+    var prefix = $"[{RebalanceMeasurement.ScenarioNumber}] queue moves";
+    var context = new ChaosContext(layout, options, runName, logDirectory, message => console.WriteLine($"{DateTime.UtcNow:HH:mm:ss} {prefix}: {message}"));
+    context.Progress($"{cycles} cycles of graceful stop, join, kill -9, join");
+    var (trials, result) = await RebalanceMeasurement.RunAsync(context, cycles, stop.Token);
+    console.WriteLine(ResultLine.Format(result));
+    console.WriteLine();
+    console.WriteLine(MoveReport.Format(trials));
+    return result.Passed ? 0 : 1;
+}
 
 var results = new List<ScenarioResult>();
 foreach (var scenario in scenarios.Where(s => options.Scenarios.Contains(s.Number)))
