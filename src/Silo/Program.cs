@@ -97,6 +97,7 @@ builder.Host.UseOrleans(silo =>
             kafka.StartingOffsets = settings.KafkaStartingOffsets;
             kafka.MaxRecordsPerBatch = settings.KafkaMaxRecordsPerBatch;
             kafka.MaxBatchBytes = settings.KafkaMaxBatchBytes;
+            kafka.PartitionCheckInterval = settings.KafkaPartitionCheckInterval;
             foreach (var (key, value) in settings.KafkaClientSettings)
             {
                 kafka.ClientSettings[key] = value;

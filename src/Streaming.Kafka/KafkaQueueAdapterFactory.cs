@@ -9,7 +9,7 @@ namespace UserEvents.Orleans.Streaming.Kafka;
 
 /// <summary>
 /// Creates the Kafka stream provider's parts: one queue per partition of the topic (the count is read from the
-/// broker at start), a read-only adapter, Orleans' simple queue cache, and a failure handler that reports loudly.
+/// broker at start and watched afterwards by <see cref="KafkaTopicPartitionWatch"/>), a read-only adapter, Orleans' simple queue cache, and a failure handler that reports loudly.
 /// </summary>
 public sealed class KafkaQueueAdapterFactory : IQueueAdapterFactory
 {
@@ -23,6 +23,7 @@ public sealed class KafkaQueueAdapterFactory : IQueueAdapterFactory
     private readonly ILoggerFactory loggerFactory;
     private readonly IQueueAdapterCache cache;
     private readonly IStreamFailureHandler failureHandler;
+    private readonly KafkaTopicPartitionWatch partitionWatch;
     private readonly Lazy<IStreamQueueMapper> queueMapper;
 
     public KafkaQueueAdapterFactory(
@@ -34,6 +35,7 @@ public sealed class KafkaQueueAdapterFactory : IQueueAdapterFactory
         IKafkaCheckpointStore checkpoints,
         TimeProvider time,
         KafkaReceiverMetrics metrics,
+        KafkaTopicPartitionWatch partitionWatch,
         ILoggerFactory loggerFactory)
     {
         this.name = name;
@@ -43,6 +45,7 @@ public sealed class KafkaQueueAdapterFactory : IQueueAdapterFactory
         this.checkpoints = checkpoints;
         this.time = time;
         this.metrics = metrics;
+        this.partitionWatch = partitionWatch;
         this.loggerFactory = loggerFactory;
         cache = new SimpleQueueAdapterCache(cacheOptions, name, loggerFactory);
         failureHandler = new LoggingDeliveryFailureHandler(loggerFactory.CreateLogger<LoggingDeliveryFailureHandler>());
@@ -65,6 +68,7 @@ public sealed class KafkaQueueAdapterFactory : IQueueAdapterFactory
         services.GetKeyedService<IKafkaCheckpointStore>(name) ?? services.GetRequiredService<IKafkaCheckpointStore>(),
         services.GetService<TimeProvider>() ?? TimeProvider.System,
         services.GetRequiredService<KafkaReceiverMetrics>(),
+        services.GetRequiredKeyedService<KafkaTopicPartitionWatch>(name),
         services.GetRequiredService<ILoggerFactory>());
 
     public Task<IQueueAdapter> CreateAdapter(CancellationToken cancellationToken) =>
@@ -84,6 +88,8 @@ public sealed class KafkaQueueAdapterFactory : IQueueAdapterFactory
         var logger = loggerFactory.CreateLogger<KafkaQueueAdapterFactory>();
         var partitions = KafkaTopicMetadata.WaitForPartitionCount(options, name, logger, CancellationToken.None);
         logger.LogInformation("Stream provider {Provider}: Kafka topic {Topic} has {Partitions} partitions, one Orleans queue each", name, options.Topic, partitions);
+        // Orleans' queue mapper cannot grow: partitions added later are reported by the watch until a rolling restart reads them.
+        partitionWatch.Start(partitions);
         return new HashRingBasedStreamQueueMapper(new HashRingStreamQueueMapperOptions { TotalQueueCount = partitions }, name);
     }
 }

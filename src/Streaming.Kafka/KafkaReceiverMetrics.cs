@@ -26,6 +26,8 @@ public sealed class KafkaReceiverMetrics
         meter.CreateObservableGauge("kafka.receiver.lag", ObserveLag, "{record}", "Partition high watermark (as last seen by the consumer) minus the receiver's position");
         startFailures = meter.CreateCounter<long>("kafka.receiver.start.failures", "{attempt}", "Receiver start attempts that failed (broker or checkpoint store unreachable); the receiver retries");
         meter.CreateObservableGauge("kafka.receiver.not_started", ObserveNotStarted, "{receiver}", "1 per partition assigned to this silo whose receiver has not started reading yet");
+        meter.CreateObservableGauge("kafka.topic.partitions", () => ObserveTopics(t => t.PartitionsInKafka), "{partition}", "Partitions of the topic as the broker reported them at the last periodic check");
+        meter.CreateObservableGauge("kafka.topic.partitions.unread", () => ObserveTopics(t => t.Unread), "{partition}", "Partitions of the topic that no Orleans queue reads (added after the silos started); a rolling restart reads them");
     }
 
     /// <summary>One batch of <paramref name="records"/> records read from a partition.</summary>
@@ -37,6 +39,9 @@ public sealed class KafkaReceiverMetrics
 
     /// <summary>The receivers of this silo waiting to start (what /health/ready reports).</summary>
     public KafkaReceiverStarts Starts { get; } = new();
+
+    /// <summary>The topic's partition count on the broker against the queues read (what /health/ready reports).</summary>
+    public KafkaTopicPartitionCounts Topics { get; } = new();
 
     /// <summary>One failed start attempt of a partition's receiver.</summary>
     public void StartFailed(string topic, int partition) =>
@@ -63,6 +68,9 @@ public sealed class KafkaReceiverMetrics
 
     private IEnumerable<Measurement<int>> ObserveNotStarted() =>
         Starts.NotStarted().Select(r => new Measurement<int>(1, new KeyValuePair<string, object?>("topic", r.Topic), new KeyValuePair<string, object?>("partition", r.Partition)));
+
+    private IEnumerable<Measurement<int>> ObserveTopics(Func<KafkaTopicPartitionCount, int> value) =>
+        Topics.All().Select(t => new Measurement<int>(value(t), new KeyValuePair<string, object?>("topic", t.Topic)));
 
     private sealed class LagSource(KafkaReceiverMetrics owner, string topic, int partition, Func<long?> lag) : IDisposable
     {

@@ -50,6 +50,12 @@ public sealed class KafkaStreamOptions
     public TimeSpan MetadataTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
     /// <summary>
+    /// How often the provider asks the broker for the topic's partition count. Partitions added after the silos started are
+    /// not read until a rolling restart; this check makes /health/ready fail and logs Critical within one period.
+    /// </summary>
+    public TimeSpan PartitionCheckInterval { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
     /// Further librdkafka settings passed through unchanged to every client of the provider
     /// (e.g. <c>security.protocol</c>, <c>sasl.mechanism</c>, <c>sasl.username</c>, <c>ssl.ca.location</c>).
     /// </summary>

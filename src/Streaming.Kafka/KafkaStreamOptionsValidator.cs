@@ -88,6 +88,11 @@ public sealed class KafkaStreamOptionsValidator(KafkaStreamOptions options, stri
             yield return $"{nameof(KafkaStreamOptions.MetadataTimeout)} must be positive";
         }
 
+        if (options.PartitionCheckInterval < TimeSpan.FromSeconds(1) || options.PartitionCheckInterval > TimeSpan.FromMinutes(10))
+        {
+            yield return $"{nameof(KafkaStreamOptions.PartitionCheckInterval)} must be between 1 s and 10 min, not {options.PartitionCheckInterval}";
+        }
+
         foreach (var key in options.ClientSettings.Keys.Where(KafkaClientConfig.IsOwnedByProvider))
         {
             yield return $"{nameof(KafkaStreamOptions.ClientSettings)} may not set '{key}': the provider owns it";

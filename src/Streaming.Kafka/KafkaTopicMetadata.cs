@@ -34,10 +34,20 @@ public static partial class KafkaTopicMetadata
 
     private static int ReadOnce(KafkaStreamOptions options, string providerName, ILogger logger)
     {
-        using var admin = new AdminClientBuilder(KafkaClientConfig.ForMetadata(options, providerName))
+        using var admin = CreateAdminClient(options, providerName, logger);
+        return ReadPartitionCount(admin, options);
+    }
+
+    /// <summary>An admin client for metadata requests whose librdkafka log goes to <paramref name="logger"/> at Debug.</summary>
+    public static IAdminClient CreateAdminClient(KafkaStreamOptions options, string providerName, ILogger logger) =>
+        new AdminClientBuilder(KafkaClientConfig.ForMetadata(options, providerName))
             .SetLogHandler((_, message) => LogClient(logger, message.Level.ToString(), message.Message))
             .SetErrorHandler((_, error) => LogClient(logger, "error", error.Reason))
             .Build();
+
+    /// <summary>The topic's partition count as the broker reports it now; throws when the broker does not answer or the topic is missing.</summary>
+    public static int ReadPartitionCount(IAdminClient admin, KafkaStreamOptions options)
+    {
         var metadata = admin.GetMetadata(options.Topic, options.MetadataTimeout);
         var topic = metadata.Topics.SingleOrDefault(t => t.Topic == options.Topic);
         if (topic is null || topic.Error.Code == ErrorCode.UnknownTopicOrPart || topic.Partitions.Count == 0)

@@ -31,6 +31,9 @@ public sealed record SiloSettings
     /// <summary>How long a partition's receiver may take to start before /health/ready says it is not read.</summary>
     public required TimeSpan KafkaReceiverStartGrace { get; init; }
 
+    /// <summary>How often the topic's partition count is checked against the queues read (KAFKA_PARTITION_CHECK_SECONDS).</summary>
+    public required TimeSpan KafkaPartitionCheckInterval { get; init; }
+
     public string PostgresHost => Postgres.Host;
 
     public int PostgresPort => Postgres.Port;
@@ -109,6 +112,7 @@ public sealed record SiloSettings
             KafkaMaxRecordsPerBatch = reader.Int("KAFKA_MAX_RECORDS_PER_BATCH", 2000, 1, 1_000_000),
             KafkaMaxBatchBytes = reader.Int("KAFKA_MAX_BATCH_BYTES", 256 * 1024, 1024, 256 * 1024 * 1024),
             KafkaReceiverStartGrace = TimeSpan.FromSeconds(reader.Int("KAFKA_RECEIVER_START_GRACE_SECONDS", 30, 0, 3600)),
+            KafkaPartitionCheckInterval = TimeSpan.FromSeconds(reader.Int("KAFKA_PARTITION_CHECK_SECONDS", 30, 1, 600)),
             KafkaClientSettings = Streaming.Kafka.KafkaClientSettings.FromEnvironment(variables),
             Postgres = PostgresConnectionSettings.Read(reader),
             PostgresMigrate = reader.Bool("POSTGRES_MIGRATE", false),

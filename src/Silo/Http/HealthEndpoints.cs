@@ -8,7 +8,7 @@ namespace UserEvents.Orleans.Silo.Http;
 
 /// <summary>
 /// <c>/health/live</c>: the process answers. <c>/health/ready</c>: this silo is Active in the cluster, PostgreSQL answers and the
-/// Kafka broker answers for the topic, and every partition assigned to this silo has a running receiver (after a grace period); 503 when any of them is not. Both answer JSON listing each check.
+/// Kafka broker answers for the topic, and every partition assigned to this silo has a running receiver (after a grace period), and the cluster reads every partition of the topic; 503 when any of them is not. Both answer JSON listing each check.
 /// </summary>
 public static class HealthEndpoints
 {
@@ -26,6 +26,12 @@ public static class HealthEndpoints
             .Add(new HealthCheckRegistration(
                 "kafka-receivers",
                 services => new KafkaReceiversHealthCheck(services.GetRequiredService<UserEvents.Orleans.Streaming.Kafka.KafkaReceiverMetrics>(), TimeProvider.System, settings.KafkaReceiverStartGrace),
+                HealthStatus.Unhealthy,
+                [ReadyTag],
+                CheckTimeout))
+            .Add(new HealthCheckRegistration(
+                "kafka-partitions",
+                services => new KafkaTopicPartitionsHealthCheck(services.GetRequiredService<UserEvents.Orleans.Streaming.Kafka.KafkaReceiverMetrics>()),
                 HealthStatus.Unhealthy,
                 [ReadyTag],
                 CheckTimeout));

@@ -48,6 +48,12 @@ public static class KafkaStreamSiloBuilderExtensions
         builder.Services.AddMetrics();
         builder.Services.TryAddSingleton<KafkaReceiverMetrics>();
         builder.Services.AddKeyedSingleton<KafkaPartitionReaders>(name);
+        builder.Services.AddKeyedSingleton(name, (services, _) => new KafkaTopicPartitionWatch(
+            name,
+            services.GetRequiredService<IOptionsMonitor<KafkaStreamOptions>>().Get(name),
+            services.GetRequiredService<KafkaReceiverMetrics>(),
+            services.GetService<TimeProvider>() ?? TimeProvider.System,
+            services.GetRequiredService<Microsoft.Extensions.Logging.ILogger<KafkaTopicPartitionWatch>>()));
         builder.Services.AddOptions<EvenSpreadBalancerOptions>(name);
         builder.Services.AddTransient<IConfigurationValidator>(services =>
             new EvenSpreadBalancerOptionsValidator(services.GetRequiredService<IOptionsMonitor<EvenSpreadBalancerOptions>>().Get(name), name));

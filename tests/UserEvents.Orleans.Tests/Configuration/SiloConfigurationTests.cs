@@ -17,6 +17,7 @@ public sealed class SiloConfigurationTests
             ["KAFKA_BROKER"] = "localhost",
             ["KAFKA_TOPIC"] = "bad topic!",
             ["WRITER_FLUSH_INTERVAL_MS"] = "-1",
+            ["KAFKA_PARTITION_CHECK_SECONDS"] = "0",
         });
 
         Assert.Equal(2, exitCode);
@@ -26,6 +27,7 @@ public sealed class SiloConfigurationTests
         Assert.Contains("KAFKA_BROKER entry 'localhost' is not host:port", output);
         Assert.Contains("KAFKA_TOPIC 'bad topic!' is not a legal Kafka topic name", output);
         Assert.Contains("WRITER_FLUSH_INTERVAL_MS='-1'", output);
+        Assert.Contains("KAFKA_PARTITION_CHECK_SECONDS='0'", output);
     }
 
     [Fact]
