@@ -82,8 +82,7 @@ public sealed class AddedPartitionsReadinessTests(ITestOutputHelper output) : IA
         double value;
         do
         {
-            var text = await http.GetStringAsync(new Uri($"http://127.0.0.1:{silo!.HttpPort}/metrics"));
-            value = PrometheusText.Parse(text).Sum(name);
+            value = await SiloReadiness.MetricSumAsync(http, silo!.HttpPort, name);
             if (value == expected)
             {
                 return value;
@@ -95,23 +94,6 @@ public sealed class AddedPartitionsReadinessTests(ITestOutputHelper output) : IA
         return value;
     }
 
-    private async Task<HealthReportJson> WaitForReadinessAsync(HttpStatusCode expected, Func<HealthReportJson, bool> condition)
-    {
-        var deadline = DateTime.UtcNow + Timeout;
-        var last = "";
-        while (DateTime.UtcNow < deadline)
-        {
-            using var response = await http.GetAsync(new Uri($"http://127.0.0.1:{silo!.HttpPort}/health/ready"));
-            last = await response.Content.ReadAsStringAsync();
-            if (response.StatusCode == expected && HealthReportJson.Parse(last) is var report && condition(report))
-            {
-                output.WriteLine(last);
-                return report;
-            }
-
-            await Task.Delay(250);
-        }
-
-        throw new TimeoutException($"/health/ready did not answer {(int)expected} as expected within {Timeout}; last answer: {last}");
-    }
+    private Task<HealthReportJson> WaitForReadinessAsync(HttpStatusCode expected, Func<HealthReportJson, bool> condition) =>
+        SiloReadiness.WaitForAsync(http, silo!.HttpPort, expected, condition, Timeout, output);
 }

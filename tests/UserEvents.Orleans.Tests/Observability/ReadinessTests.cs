@@ -61,23 +61,6 @@ public sealed class ReadinessTests(ITestOutputHelper output) : IAsyncLifetime
         Assert.Contains("not reachable", report.Checks["postgresql"].Description);
     }
 
-    private async Task<HealthReportJson> WaitForReadinessAsync(HttpStatusCode expected, Func<HealthReportJson, bool> condition)
-    {
-        var deadline = DateTime.UtcNow + ReadinessTimeout;
-        var last = "";
-        while (DateTime.UtcNow < deadline)
-        {
-            using var response = await http.GetAsync(new Uri($"http://127.0.0.1:{silo!.HttpPort}/health/ready"));
-            last = await response.Content.ReadAsStringAsync();
-            if (response.StatusCode == expected && HealthReportJson.Parse(last) is var report && condition(report))
-            {
-                output.WriteLine(last);
-                return report;
-            }
-
-            await Task.Delay(250);
-        }
-
-        throw new TimeoutException($"/health/ready did not answer {(int)expected} as expected within {ReadinessTimeout}; last answer: {last}");
-    }
+    private Task<HealthReportJson> WaitForReadinessAsync(HttpStatusCode expected, Func<HealthReportJson, bool> condition) =>
+        SiloReadiness.WaitForAsync(http, silo!.HttpPort, expected, condition, ReadinessTimeout, output);
 }
