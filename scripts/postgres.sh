@@ -34,10 +34,13 @@ start() {
 listen_addresses = '127.0.0.1'
 port = $PGPORT
 unix_socket_directories = '/tmp'
-max_connections = 300
 fsync = on
 CONF
   fi
+  # The recommended settings (deploy/postgres/recommended.conf), refreshed at every start; new values apply on restart.
+  cp "$(dirname "${BASH_SOURCE[0]}")/../deploy/postgres/recommended.conf" "$DATA/recommended.conf"
+  if [ "$(id -u)" = 0 ]; then chown postgres:postgres "$DATA/recommended.conf"; fi
+  grep -q "^include_if_exists = 'recommended.conf'" "$DATA/postgresql.conf" || echo "include_if_exists = 'recommended.conf'" >> "$DATA/postgresql.conf"
   if as_postgres "'$BIN/pg_ctl' -D '$DATA' status" >/dev/null 2>&1; then
     echo "postgres.sh: PostgreSQL already running on 127.0.0.1:$PGPORT" >&2
   else

@@ -5,22 +5,19 @@ namespace UserEvents.Orleans.Chaos.Measuring;
 
 /// <summary>
 /// Reconciles a scenario's topic with its database in one repeatable-read snapshot. Every broker life of a partition
-/// wrote offsets [0, high watermark); a row belongs to the life in which it was committed: life 1 + the partition's
-/// offset resets (<c>kafka_offset_resets</c>) recorded before the row's commit time (<c>processed_at</c>,
-/// <c>received_at</c>), since a reset waits until what the old log gave was stored and the new log is read only after it.
-/// Each (partition, life, offset) below the watermark must have exactly one row, in either table.
+/// wrote offsets [0, high watermark); the silo stores each life's records under its own log generation (a broker that
+/// restarts empty gives a new log, which the offset reset proves new and numbers generation + 1), so a row's life is its
+/// <c>kafka_log_generation</c> + 1. Each (partition, life, offset) below the watermark must have exactly one row, in
+/// either table.
 /// </summary>
 public static class ReconciliationQuery
 {
     private const string Census = """
-        WITH bounds AS (SELECT * FROM unnest($2::integer[], $3::bigint[], $4::bigint[]) AS b(p, life, hw)),
-        stored AS (
-            SELECT kafka_partition AS p, kafka_offset AS o, processed_at AS t FROM user_events
-            UNION ALL
-            SELECT kafka_partition, kafka_offset, received_at FROM user_events_rejected),
+        WITH bounds AS (SELECT * FROM unnest($1::integer[], $2::bigint[], $3::bigint[]) AS b(p, life, hw)),
         lived AS (
-            SELECT s.p, s.o, 1 + (SELECT count(*) FROM kafka_offset_resets r WHERE r.topic = $1 AND r.partition = s.p AND r.reset_at <= s.t) AS life
-            FROM stored s),
+            SELECT kafka_partition AS p, kafka_offset AS o, kafka_log_generation + 1 AS life FROM user_events
+            UNION ALL
+            SELECT kafka_partition, kafka_offset, kafka_log_generation + 1 FROM user_events_rejected),
         per_offset AS (SELECT p, o, life, count(*) AS n FROM lived GROUP BY p, o, life)
         SELECT
             (SELECT coalesce(sum(n - 1), 0) FROM per_offset WHERE n > 1)::bigint,
@@ -54,7 +51,6 @@ public static class ReconciliationQuery
         long duplicated, missing, unexpected, stored, rejected, withoutReason;
         await using (var census = new NpgsqlCommand(Census, connection, transaction))
         {
-            census.Parameters.Add(new NpgsqlParameter<string> { TypedValue = topic });
             census.Parameters.Add(new NpgsqlParameter<int[]> { TypedValue = [.. partitions] });
             census.Parameters.Add(new NpgsqlParameter<long[]> { TypedValue = [.. lifeNumbers] });
             census.Parameters.Add(new NpgsqlParameter<long[]> { TypedValue = [.. highWatermarks] });

@@ -14,17 +14,17 @@ public static class IngestionAssertions
         await using var command = new NpgsqlCommand(
             """
             WITH stored AS (
-                SELECT kafka_partition AS p, kafka_offset AS o FROM user_events
+                SELECT kafka_partition AS p, kafka_log_generation AS g, kafka_offset AS o FROM user_events
                 UNION ALL
-                SELECT kafka_partition, kafka_offset FROM user_events_rejected)
+                SELECT kafka_partition, kafka_log_generation, kafka_offset FROM user_events_rejected)
             SELECT
                 (SELECT count(*) FROM user_events),
                 (SELECT count(*) FROM user_events_rejected),
-                (SELECT count(*) FROM (SELECT p, o FROM stored GROUP BY p, o HAVING count(*) > 1) d),
+                (SELECT count(*) FROM (SELECT p, g, o FROM stored GROUP BY p, g, o HAVING count(*) > 1) d),
                 (SELECT coalesce(sum(next_offset), 0) FROM kafka_checkpoints WHERE topic = $1),
                 (SELECT coalesce(sum(missing), 0) FROM (
                     SELECT c.next_offset - count(DISTINCT s.o) AS missing
-                    FROM kafka_checkpoints c LEFT JOIN stored s ON s.p = c.partition
+                    FROM kafka_checkpoints c LEFT JOIN stored s ON s.p = c.partition AND s.g = c.log_generation
                     WHERE c.topic = $1 GROUP BY c.partition, c.next_offset) g)
             """, connection);
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = topic });
