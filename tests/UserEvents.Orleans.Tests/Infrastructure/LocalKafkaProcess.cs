@@ -7,7 +7,7 @@ using System.Net.Sockets;
 namespace UserEvents.Orleans.Tests.Infrastructure;
 
 /// <summary>
-/// A LocalKafka process (src/LocalKafka: librdkafka's mock cluster on a fixed 127.0.0.1 port) for one test
+/// A LocalKafka process (tests/LocalKafka: librdkafka's mock cluster on a fixed 127.0.0.1 port) for one test
 /// or fixture. Other processes and clients reach it at <see cref="BootstrapServers"/>. Nothing survives
 /// <see cref="RestartAsync"/>: topics come back empty, offsets and groups are gone.
 /// </summary>

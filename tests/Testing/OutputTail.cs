@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 
-namespace UserEvents.Orleans.ProcessHosting;
+namespace UserEvents.Orleans.Testing;
 
 /// <summary>The last lines a child process wrote, for error messages; optionally also appended to a log file.</summary>
 public sealed class OutputTail(int capacity, string? logPath = null)

@@ -1,4 +1,4 @@
-namespace UserEvents.Orleans.ProcessHosting;
+namespace UserEvents.Orleans.Testing;
 
 /// <summary>Finds the checkout, the built programs (LocalKafka, Silo) of this program's configuration and scripts/postgres.sh.</summary>
 public sealed class RepositoryLayout
@@ -14,9 +14,9 @@ public sealed class RepositoryLayout
     /// <summary>Release or Debug: the configuration this program was built with.</summary>
     public string Configuration { get; }
 
-    public string LocalKafkaDll => ProgramDll("LocalKafka", "UserEvents.Orleans.LocalKafka");
+    public string LocalKafkaDll => ProgramDll("tests/LocalKafka", "UserEvents.Orleans.LocalKafka");
 
-    public string SiloDll => ProgramDll("Silo", "UserEvents.Orleans.Silo");
+    public string SiloDll => ProgramDll("src/Silo", "UserEvents.Orleans.Silo");
 
     public string PostgresScript => Path.Combine(Root, "scripts", "postgres.sh");
 
@@ -36,9 +36,10 @@ public sealed class RepositoryLayout
         throw new InvalidOperationException("UserEvents.Orleans.sln not found above " + AppContext.BaseDirectory);
     }
 
-    private string ProgramDll(string projectFolder, string assemblyName)
+    /// <summary>The built dll of a project, by its folder from the root: <c>ProgramDll("tests/Chaos", "UserEvents.Orleans.Chaos")</c>.</summary>
+    public string ProgramDll(string projectFolder, string assemblyName)
     {
-        var path = Path.Combine(Root, "src", projectFolder, "bin", Configuration, "net10.0", assemblyName + ".dll");
+        var path = Path.Combine(Root, projectFolder, "bin", Configuration, "net10.0", assemblyName + ".dll");
         return File.Exists(path)
             ? path
             : throw new FileNotFoundException($"Build the solution first: dotnet build UserEvents.Orleans.sln -c {Configuration}", path);

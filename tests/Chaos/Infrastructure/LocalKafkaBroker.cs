@@ -5,7 +5,7 @@ using Confluent.Kafka;
 namespace UserEvents.Orleans.Chaos.Infrastructure;
 
 /// <summary>
-/// A src/LocalKafka process (librdkafka's mock cluster behind a fixed 127.0.0.1 port) with one topic, for one scenario.
+/// A tests/LocalKafka process (librdkafka's mock cluster behind a fixed 127.0.0.1 port) with one topic, for one scenario.
 /// <see cref="RestartAsync"/> stops it and starts a new one on the same port: clients reconnect, and every record is gone.
 /// </summary>
 public sealed class LocalKafkaBroker : IAsyncDisposable

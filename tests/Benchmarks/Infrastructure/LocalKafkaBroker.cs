@@ -5,7 +5,7 @@ using Confluent.Kafka;
 namespace UserEvents.Orleans.Benchmarks.Infrastructure;
 
 /// <summary>
-/// A fresh src/LocalKafka process (librdkafka's mock cluster behind a fixed 127.0.0.1 port) with one topic.
+/// A fresh tests/LocalKafka process (librdkafka's mock cluster behind a fixed 127.0.0.1 port) with one topic.
 /// Every scenario that reads Kafka gets its own, so no scenario sees another's records or offsets.
 /// </summary>
 public sealed class LocalKafkaBroker : IAsyncDisposable

@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace UserEvents.Orleans.ProcessHosting;
+namespace UserEvents.Orleans.Testing;
 
 /// <summary>A process's resident memory from /proc/PID/status: VmHWM (peak since start, kept by the kernel) and VmRSS (now).</summary>
 public sealed record ProcessMemory(long PeakResidentBytes, long ResidentBytes)
