@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Globalization;
 using Spectre.Console;
 using Spectre.Console.Cli;
-using UserEvents.Orleans.Benchmarks.Infrastructure;
 using UserEvents.Orleans.Benchmarks.Measuring;
 using UserEvents.Orleans.Benchmarks.Reporting;
 using UserEvents.Orleans.Benchmarks.Scenarios;

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using UserEvents.Orleans.Benchmarks.Infrastructure;
 using UserEvents.Orleans.Benchmarks.Workload;
 
 namespace UserEvents.Orleans.Benchmarks.Measuring;

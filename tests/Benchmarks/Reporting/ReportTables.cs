@@ -1,5 +1,4 @@
 using System.Globalization;
-using UserEvents.Orleans.Benchmarks.Infrastructure;
 using UserEvents.Orleans.Benchmarks.Measuring;
 
 namespace UserEvents.Orleans.Benchmarks.Reporting;

@@ -1,6 +1,5 @@
 using System.Globalization;
 using UserEvents.Orleans.Benchmarks.Cli;
-using UserEvents.Orleans.Benchmarks.Infrastructure;
 
 namespace UserEvents.Orleans.Benchmarks.Scenarios;
 
@@ -32,10 +31,10 @@ public sealed class BenchmarkContext
     public string LogDirectory { get; }
 
     /// <summary>A new database bench_<paramref name="scenario"/>_RUNID with the schema of sql/ applied by the project's migrator.</summary>
-    public Task<BenchmarkDatabase> CreateDatabaseAsync(string scenario, CancellationToken cancellationToken) =>
-        BenchmarkDatabase.CreateAsync(Plan.PostgresConnectionString, $"bench_{scenario}_{RunId}", Plan.KeepDatabases, cancellationToken);
+    public Task<ScratchDatabase> CreateDatabaseAsync(string scenario, CancellationToken cancellationToken) =>
+        ScratchDatabase.CreateAsync(Plan.PostgresConnectionString, $"bench_{scenario}_{RunId}", Plan.KeepDatabases, cancellationToken, maxPoolSize: 20);
 
     /// <summary>A new LocalKafka process with an empty topic of <see cref="BenchmarkPlan.Partitions"/> partitions.</summary>
     public Task<LocalKafkaBroker> StartKafkaAsync(CancellationToken cancellationToken) =>
-        LocalKafkaBroker.StartAsync(Layout.LocalKafkaDll, Topic, Plan.Partitions, cancellationToken);
+        LocalKafkaBroker.StartAsync(Topic, Plan.Partitions, cancellationToken: cancellationToken);
 }

@@ -1,7 +1,4 @@
 using System.Diagnostics;
-using System.Globalization;
-using Npgsql;
-using UserEvents.Orleans.Benchmarks.Infrastructure;
 using UserEvents.Orleans.Benchmarks.Measuring;
 
 namespace UserEvents.Orleans.Benchmarks.Scenarios;
@@ -16,7 +13,7 @@ public sealed class SiloUnderTest : IAsyncDisposable
     public static readonly TimeSpan WatchInterval = TimeSpan.FromMilliseconds(10);
     private static readonly TimeSpan ReadyTimeout = TimeSpan.FromSeconds(120);
 
-    private SiloUnderTest(BenchmarkDatabase database, LocalKafkaBroker kafka, SiloProcess process, CheckpointWatcher watcher, TimeSpan startup)
+    private SiloUnderTest(ScratchDatabase database, LocalKafkaBroker kafka, SiloProcess process, CheckpointWatcher watcher, TimeSpan startup)
     {
         Database = database;
         Kafka = kafka;
@@ -25,7 +22,7 @@ public sealed class SiloUnderTest : IAsyncDisposable
         Startup = startup;
     }
 
-    public BenchmarkDatabase Database { get; }
+    public ScratchDatabase Database { get; }
 
     public LocalKafkaBroker Kafka { get; }
 
@@ -46,7 +43,8 @@ public sealed class SiloUnderTest : IAsyncDisposable
         {
             kafka = await context.StartKafkaAsync(cancellationToken);
             var started = Stopwatch.GetTimestamp();
-            process = SiloProcess.Start(context.Layout.SiloDll, Environment(context, database, kafka), Path.Combine(context.LogDirectory, "silo.log"));
+            process = new SiloProcess("silo", Environment(context, database, kafka), Path.Combine(context.LogDirectory, "silo.log"));
+            process.Launch();
             watcher = new CheckpointWatcher(database.DataSource, kafka.Topic, WatchInterval);
             watcher.Start();
             while (watcher.PinnedPartitions < kafka.Partitions)
@@ -71,25 +69,9 @@ public sealed class SiloUnderTest : IAsyncDisposable
 
     public ValueTask DisposeAsync() => DisposeAllAsync(Watcher, Process, Kafka, Database);
 
-    private static Dictionary<string, string> Environment(BenchmarkContext context, BenchmarkDatabase database, LocalKafkaBroker kafka)
+    private static Dictionary<string, string> Environment(BenchmarkContext context, ScratchDatabase database, LocalKafkaBroker kafka)
     {
-        var postgres = new NpgsqlConnectionStringBuilder(database.ConnectionString);
-        var environment = new Dictionary<string, string>
-        {
-            ["KAFKA_BROKER"] = kafka.BootstrapServers,
-            ["KAFKA_TOPIC"] = kafka.Topic,
-            ["KAFKA_STARTING_OFFSETS"] = "earliest",
-            ["POSTGRES_HOST"] = postgres.Host ?? "localhost",
-            ["POSTGRES_PORT"] = postgres.Port.ToString(CultureInfo.InvariantCulture),
-            ["POSTGRES_DB"] = database.Name,
-            ["POSTGRES_USER"] = postgres.Username ?? "postgres",
-            ["POSTGRES_PASSWORD"] = postgres.Password ?? "",
-            ["ORLEANS_CLUSTER_ID"] = "bench-" + context.RunId,
-            ["ORLEANS_ADVERTISED_IP"] = "127.0.0.1",
-            ["ORLEANS_SILO_PORT"] = FreePort.Next().ToString(CultureInfo.InvariantCulture),
-            ["ORLEANS_GATEWAY_PORT"] = FreePort.Next().ToString(CultureInfo.InvariantCulture),
-            ["HTTP_PORT"] = FreePort.Next().ToString(CultureInfo.InvariantCulture),
-        };
+        var environment = SiloEnvironment.For(kafka.BootstrapServers, kafka.Topic, database.ConnectionString, "bench-" + context.RunId, migrate: false);
         foreach (var (name, value) in context.Plan.SiloEnvironment)
         {
             environment[name] = value;
@@ -98,7 +80,7 @@ public sealed class SiloUnderTest : IAsyncDisposable
         return environment;
     }
 
-    private static async ValueTask DisposeAllAsync(CheckpointWatcher? watcher, SiloProcess? process, LocalKafkaBroker? kafka, BenchmarkDatabase database)
+    private static async ValueTask DisposeAllAsync(CheckpointWatcher? watcher, SiloProcess? process, LocalKafkaBroker? kafka, ScratchDatabase database)
     {
         if (watcher is not null)
         {

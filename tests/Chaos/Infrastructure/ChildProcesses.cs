@@ -1,15 +1,10 @@
 using System.Diagnostics;
-using System.Globalization;
 
 namespace UserEvents.Orleans.Chaos.Infrastructure;
 
-/// <summary>Small helpers for the processes this program starts: SIGTERM by pid, and short commands run to completion.</summary>
+/// <summary>Short commands this program runs to completion (scripts/postgres.sh).</summary>
 public static class ChildProcesses
 {
-    /// <summary>Sends SIGTERM to <paramref name="processId"/> (a process this program started) with kill(1).</summary>
-    public static Task TerminateAsync(int processId, CancellationToken cancellationToken) =>
-        RunAsync("kill", ["-TERM", processId.ToString(CultureInfo.InvariantCulture)], null, TimeSpan.FromSeconds(10), cancellationToken);
-
     /// <summary>Runs a command to completion; throws with its output when it fails or outlives <paramref name="timeout"/>.</summary>
     public static async Task RunAsync(
         string fileName, IEnumerable<string> arguments, IReadOnlyDictionary<string, string>? environment, TimeSpan timeout, CancellationToken cancellationToken)

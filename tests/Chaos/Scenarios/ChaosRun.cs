@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
 using Npgsql;
-using UserEvents.Orleans.Chaos.Infrastructure;
 using UserEvents.Orleans.Chaos.Load;
 using UserEvents.Orleans.Chaos.Measuring;
 
@@ -19,12 +18,12 @@ public sealed class ChaosRun : IAsyncDisposable
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(200);
     private static readonly TimeSpan PinTimeout = TimeSpan.FromSeconds(60);
 
-    private readonly ScenarioDatabase database;
+    private readonly ScratchDatabase database;
     private readonly LocalKafkaBroker broker;
     private readonly List<SiloProcess> silos;
     private SteadyProducer? producer;
 
-    private ChaosRun(ScenarioDatabase database, LocalKafkaBroker broker, List<SiloProcess> silos)
+    private ChaosRun(ScratchDatabase database, LocalKafkaBroker broker, List<SiloProcess> silos)
     {
         this.database = database;
         this.broker = broker;
@@ -54,11 +53,11 @@ public sealed class ChaosRun : IAsyncDisposable
         ChaosContext context, int scenario, int siloSlots, int runningSilos, string adminConnectionString, CancellationToken cancellationToken)
     {
         var name = string.Create(CultureInfo.InvariantCulture, $"chaos{scenario}_{context.RunName}");
-        var database = await ScenarioDatabase.CreateAsync(adminConnectionString, name, context.Options.KeepDatabases, cancellationToken);
+        var database = await ScratchDatabase.CreateAsync(adminConnectionString, name, context.Options.KeepDatabases, cancellationToken);
         LocalKafkaBroker broker;
         try
         {
-            broker = await LocalKafkaBroker.StartAsync(context.Layout.LocalKafkaDll, Topic, Partitions, cancellationToken);
+            broker = await LocalKafkaBroker.StartAsync(Topic, Partitions, cancellationToken: cancellationToken);
         }
         catch
         {
@@ -69,8 +68,7 @@ public sealed class ChaosRun : IAsyncDisposable
         var silos = Enumerable.Range(1, siloSlots)
             .Select(i => new SiloProcess(
                 $"silo{i}",
-                context.Layout.SiloDll,
-                SiloEnvironment(broker, database, name),
+                SiloEnvironment.For(broker.BootstrapServers, Topic, database.ConnectionString, name, migrate: false),
                 Path.Combine(context.LogDirectory, string.Create(CultureInfo.InvariantCulture, $"{scenario}-silo{i}.log"))))
             .ToList();
         var run = new ChaosRun(database, broker, silos);
@@ -192,29 +190,5 @@ public sealed class ChaosRun : IAsyncDisposable
 
         await broker.DisposeAsync();
         await database.DisposeAsync();
-    }
-
-    private static Dictionary<string, string> SiloEnvironment(LocalKafkaBroker broker, ScenarioDatabase database, string clusterId)
-    {
-        var postgres = new NpgsqlConnectionStringBuilder(database.ConnectionString);
-        return new Dictionary<string, string>
-        {
-            ["KAFKA_BROKER"] = broker.BootstrapServers,
-            ["KAFKA_TOPIC"] = Topic,
-            ["KAFKA_STARTING_OFFSETS"] = "earliest",
-            ["POSTGRES_HOST"] = postgres.Host!,
-            ["POSTGRES_PORT"] = postgres.Port.ToString(CultureInfo.InvariantCulture),
-            ["POSTGRES_DB"] = postgres.Database!,
-            ["POSTGRES_USER"] = postgres.Username!,
-            ["POSTGRES_PASSWORD"] = postgres.Password ?? "",
-            ["POSTGRES_MIGRATE"] = "false",
-            ["ORLEANS_CLUSTER_ID"] = clusterId,
-            ["ORLEANS_SILO_PORT"] = FreePort.Next().ToString(CultureInfo.InvariantCulture),
-            ["ORLEANS_GATEWAY_PORT"] = FreePort.Next().ToString(CultureInfo.InvariantCulture),
-            ["ORLEANS_ADVERTISED_IP"] = "127.0.0.1",
-            ["HTTP_PORT"] = FreePort.Next().ToString(CultureInfo.InvariantCulture),
-            ["Logging__LogLevel__Default"] = "Information",
-            ["Logging__LogLevel__Orleans"] = "Warning",
-        };
     }
 }

@@ -34,11 +34,11 @@ public sealed class FrozenSiloScenario : IChaosScenario
         while (!inFlush && tries < 50)
         {
             tries++;
-            ProcessFreezer.Freeze(pid);
+            PosixSignals.Freeze(pid);
             inFlush = await CountAsync(run.DataSource, "SELECT count(*) FROM pg_stat_activity WHERE application_name = $1 AND xact_start IS NOT NULL", application, cancellationToken) > 0;
             if (!inFlush)
             {
-                ProcessFreezer.Thaw(pid);
+                PosixSignals.Thaw(pid);
                 await Task.Delay(TimeSpan.FromMilliseconds(100 + Random.Shared.Next(200)), cancellationToken);
             }
         }
@@ -59,7 +59,7 @@ public sealed class FrozenSiloScenario : IChaosScenario
             cancellationToken);
         var resumption = run.Monitor.LongestStall(fault, DateTimeOffset.UtcNow, ChaosRun.Partitions);
         context.Progress($"waking {victim.Name}");
-        ProcessFreezer.Thaw(pid);
+        PosixSignals.Thaw(pid);
         await Task.Delay(context.Settle, cancellationToken);
 
         var (reconciliation, drained) = await run.FinishAsync(context.DrainTimeout, [], cancellationToken);

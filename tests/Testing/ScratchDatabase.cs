@@ -1,24 +1,26 @@
+using System.Globalization;
 using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
 using UserEvents.Orleans.Postgres.Schema;
 
-namespace UserEvents.Orleans.Chaos.Infrastructure;
+namespace UserEvents.Orleans.Testing;
 
 /// <summary>
-/// A fresh database for one scenario, migrated by the project's migrator (the silos find it ready). Dropped on dispose
+/// A fresh database for one scenario or benchmark section, with every script of sql/ applied by the project's migrator
+/// (the silos find it ready, every run writes the same <c>user_events</c> with the same indexes). Dropped on dispose
 /// unless kept; a drop that fails (the server is gone) is ignored.
 /// </summary>
-public sealed class ScenarioDatabase : IAsyncDisposable
+public sealed class ScratchDatabase : IAsyncDisposable
 {
     private readonly string adminConnectionString;
     private readonly bool keep;
 
-    private ScenarioDatabase(string adminConnectionString, string name, bool keep)
+    private ScratchDatabase(string adminConnectionString, string name, bool keep, int maxPoolSize)
     {
         this.adminConnectionString = adminConnectionString;
         this.keep = keep;
         Name = name;
-        ConnectionString = new NpgsqlConnectionStringBuilder(adminConnectionString) { Database = name, MaxPoolSize = 10, Timeout = 5 }.ConnectionString;
+        ConnectionString = new NpgsqlConnectionStringBuilder(adminConnectionString) { Database = name, MaxPoolSize = maxPoolSize, Timeout = 5 }.ConnectionString;
         DataSource = NpgsqlDataSource.Create(ConnectionString);
     }
 
@@ -28,7 +30,9 @@ public sealed class ScenarioDatabase : IAsyncDisposable
 
     public NpgsqlDataSource DataSource { get; }
 
-    public static async Task<ScenarioDatabase> CreateAsync(string adminConnectionString, string name, bool keep, CancellationToken cancellationToken)
+    /// <summary>Creates database <paramref name="name"/> (it must not exist) and migrates it.</summary>
+    public static async Task<ScratchDatabase> CreateAsync(
+        string adminConnectionString, string name, bool keep, CancellationToken cancellationToken, int maxPoolSize = 10)
     {
         await using (var admin = new NpgsqlConnection(adminConnectionString))
         {
@@ -37,7 +41,7 @@ public sealed class ScenarioDatabase : IAsyncDisposable
             await create.ExecuteNonQueryAsync(cancellationToken);
         }
 
-        var database = new ScenarioDatabase(adminConnectionString, name, keep);
+        var database = new ScratchDatabase(adminConnectionString, name, keep, maxPoolSize);
         try
         {
             await Task.Run(() => new PostgresSchemaMigrator(NullLogger<PostgresSchemaMigrator>.Instance).Migrate(database.ConnectionString, createDatabase: false), cancellationToken);
@@ -47,6 +51,22 @@ public sealed class ScenarioDatabase : IAsyncDisposable
         {
             await database.DisposeAsync();
             throw;
+        }
+    }
+
+    public async Task<long> ScalarAsync(string sql, CancellationToken cancellationToken)
+    {
+        await using var command = DataSource.CreateCommand(sql);
+        return Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>Throws unless <c>user_events</c> holds exactly <paramref name="expected"/> rows.</summary>
+    public async Task ExpectRowsAsync(long expected, CancellationToken cancellationToken)
+    {
+        var rows = await ScalarAsync("SELECT count(*) FROM user_events", cancellationToken);
+        if (rows != expected)
+        {
+            throw new InvalidOperationException($"{rows:N0} rows stored in {Name}, {expected:N0} expected");
         }
     }
 

@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 
-namespace UserEvents.Orleans.Benchmarks.Infrastructure;
+namespace UserEvents.Orleans.Testing;
 
 /// <summary>A loopback TCP port nobody listens on right now (the kernel picks it).</summary>
 public static class FreePort

@@ -2,11 +2,13 @@ using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
 
-namespace UserEvents.Orleans.Tests.Infrastructure;
+namespace UserEvents.Orleans.Testing;
 
 /// <summary>
 /// Forwards connections from a free 127.0.0.1 port to a server. <see cref="StopAsync"/> closes the port and every forwarded
 /// connection: to its clients the server looks stopped, while the real one (shared by other tests) keeps running.
+/// What the client sends is copied to the server as it comes, unless a <c>clientToServer</c> forwarder is given
+/// (e.g. one that holds the client's bytes back to make it look frozen).
 /// </summary>
 public sealed class TcpProxy : IAsyncDisposable
 {
@@ -14,15 +16,23 @@ public sealed class TcpProxy : IAsyncDisposable
     private readonly IPEndPoint target;
     private readonly CancellationTokenSource stopping = new();
     private readonly ConcurrentDictionary<Socket, byte> sockets = new();
+    private readonly Func<Stream, Stream, CancellationToken, Task> clientToServer;
     private Task acceptLoop = Task.CompletedTask;
 
-    private TcpProxy(IPEndPoint target) => this.target = target;
+    private TcpProxy(IPEndPoint target, Func<Stream, Stream, CancellationToken, Task> clientToServer)
+    {
+        this.target = target;
+        this.clientToServer = clientToServer;
+    }
 
     public int Port => ((IPEndPoint)listener.LocalEndpoint).Port;
 
-    public static TcpProxy Start(string host, int port)
+    /// <param name="host">The server's IP address.</param>
+    /// <param name="port">The server's port.</param>
+    /// <param name="clientToServer">Forwards one connection's client stream to its server stream until either ends; a plain copy by default.</param>
+    public static TcpProxy Start(string host, int port, Func<Stream, Stream, CancellationToken, Task>? clientToServer = null)
     {
-        var proxy = new TcpProxy(new IPEndPoint(IPAddress.Parse(host), port));
+        var proxy = new TcpProxy(new IPEndPoint(IPAddress.Parse(host), port), clientToServer ?? ((client, server, ct) => client.CopyToAsync(server, ct)));
         proxy.listener.Start();
         proxy.acceptLoop = proxy.AcceptAsync();
         return proxy;
@@ -79,7 +89,7 @@ public sealed class TcpProxy : IAsyncDisposable
             await server.ConnectAsync(target, stopping.Token);
             await using var clientStream = new NetworkStream(client, ownsSocket: false);
             await using var serverStream = new NetworkStream(server, ownsSocket: false);
-            await Task.WhenAny(clientStream.CopyToAsync(serverStream, stopping.Token), serverStream.CopyToAsync(clientStream, stopping.Token));
+            await Task.WhenAny(clientToServer(clientStream, serverStream, stopping.Token), serverStream.CopyToAsync(clientStream, stopping.Token));
         }
         catch (Exception e) when (e is OperationCanceledException or SocketException or IOException or ObjectDisposedException)
         {
