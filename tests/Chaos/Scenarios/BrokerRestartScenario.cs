@@ -47,15 +47,7 @@ public sealed class BrokerRestartScenario : IChaosScenario
             "expected one reset per partition, from its life-1 checkpoint to 0: " + Describe(resets));
         checks.Require(resumed, "not every partition consumed life 2");
         checks.RequireExactlyOnce(reconciliation, run.Produced, drained);
-        return new ScenarioResult(
-            Number,
-            Name,
-            reconciliation,
-            run.Monitor.LongestStall(restarted, until, ChaosRun.Partitions),
-            run.Memory.PeakBytes,
-            checks.Failures,
-            string.Create(CultureInfo.InvariantCulture, $"produced per broker life: {life1.Delivered} + {life2}; every partition reset {ResultFormat.Seconds(resetAfter)} after the restart: {Describe(resets)}"),
-            elapsed.Elapsed);
+        return run.Result(this, checks, reconciliation, run.Monitor.LongestStall(restarted, until, ChaosRun.Partitions), string.Create(CultureInfo.InvariantCulture, $"produced per broker life: {life1.Delivered} + {life2}; every partition reset {ResultFormat.Seconds(resetAfter)} after the restart: {Describe(resets)}"), elapsed.Elapsed);
     }
 
     private static int CountResetPartitions(NpgsqlDataSource dataSource)

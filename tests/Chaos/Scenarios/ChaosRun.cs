@@ -91,6 +91,52 @@ public sealed class ChaosRun : IAsyncDisposable
         }
     }
 
+    /// <summary>True when every silo that should own partitions did at the start (<see cref="StartUnderLoadAsync"/>'s spreadOver).</summary>
+    public bool OwnersSpread { get; private set; } = true;
+
+    /// <summary>
+    /// What most scenarios begin with: <see cref="StartAsync"/>, then (with <paramref name="spreadOver"/> above 0) up to
+    /// 30 s for that many silos to own partitions, then the steady producer at the context's rate with the background
+    /// share of malformed records, and the warm-up.
+    /// </summary>
+    public static async Task<ChaosRun> StartUnderLoadAsync(
+        ChaosContext context, int scenario, int siloSlots, int runningSilos, string adminConnectionString, int spreadOver, CancellationToken cancellationToken)
+    {
+        var run = await StartAsync(context, scenario, siloSlots, runningSilos, adminConnectionString, cancellationToken);
+        try
+        {
+            if (spreadOver > 0)
+            {
+                run.OwnersSpread = await run.WaitUntilOwnersSpreadAsync(spreadOver, TimeSpan.FromSeconds(30), cancellationToken);
+            }
+
+            run.StartProducer(context.Rate, ChaosContext.BackgroundMalformedPercent);
+            await Task.Delay(context.WarmUp, cancellationToken);
+            return run;
+        }
+        catch
+        {
+            await run.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>The running silo that owns the most partitions: the victim of a kill, a freeze or a lock.</summary>
+    public SiloProcess MostLoadedSilo() => silos.Where(s => s.IsRunning).OrderByDescending(OwnedBy).First();
+
+    /// <summary>Waits until every partition moved after <paramref name="since"/> (up to the resume timeout), then the settle time.</summary>
+    public async Task<bool> ResumeAndSettleAsync(ChaosContext context, DateTimeOffset since, CancellationToken cancellationToken)
+    {
+        var resumed = await WaitUntilAllMovedSinceAsync(since, ChaosContext.ResumeTimeout, cancellationToken);
+        await Task.Delay(context.Settle, cancellationToken);
+        return resumed;
+    }
+
+    /// <summary>The scenario's result line, with this run's peak silo memory and the checks that failed.</summary>
+    public ScenarioResult Result(
+        IChaosScenario scenario, ScenarioChecks checks, Reconciliation? reconciliation, TimeSpan? resumption, string notes, TimeSpan duration) =>
+        new(scenario.Number, scenario.Name, reconciliation, resumption, Memory.PeakBytes, checks.Failures, notes, duration);
+
     public void StartProducer(double eventsPerSecond, double malformedPercent)
     {
         if (producer is not null)

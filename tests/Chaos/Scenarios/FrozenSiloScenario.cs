@@ -20,12 +20,9 @@ public sealed class FrozenSiloScenario : IChaosScenario
     {
         var elapsed = Stopwatch.StartNew();
         var checks = new ScenarioChecks();
-        await using var run = await ChaosRun.StartAsync(context, Number, siloSlots: 3, runningSilos: 3, context.Options.AdminConnectionString, cancellationToken);
-        await run.WaitUntilOwnersSpreadAsync(3, TimeSpan.FromSeconds(30), cancellationToken);
-        run.StartProducer(context.Rate, ChaosContext.BackgroundMalformedPercent);
-        await Task.Delay(context.WarmUp, cancellationToken);
+        await using var run = await ChaosRun.StartUnderLoadAsync(context, Number, siloSlots: 3, runningSilos: 3, context.Options.AdminConnectionString, spreadOver: 3, cancellationToken);
 
-        var victim = run.Silos.OrderByDescending(run.OwnedBy).First();
+        var victim = run.MostLoadedSilo();
         var victimPartitions = run.OwnedBy(victim);
         var pid = victim.ProcessId ?? throw new InvalidOperationException($"{victim.Name} is not running");
         var application = $"user-events-silo-{victim.SiloPort}";
@@ -68,15 +65,7 @@ public sealed class FrozenSiloScenario : IChaosScenario
         checks.Require(resumed, "not every partition consumed again after the freeze");
         checks.Require(resumption <= LockBound, $"a partition stalled {ResultFormat.Seconds(resumption)} (goal {ResultFormat.Seconds(LockBound)})");
         checks.RequireExactlyOnce(reconciliation, run.Produced, drained);
-        return new ScenarioResult(
-            Number,
-            Name,
-            reconciliation,
-            resumption,
-            run.Memory.PeakBytes,
-            checks.Failures,
-            $"froze {victim.Name} ({victimPartitions} partitions) after {tries} tries, {(inFlush ? "inside a transaction" : "no open transaction seen")}; checkpoint locks of its sessions {ResultFormat.Seconds(LockBound)} later: {locksAfterBound}",
-            elapsed.Elapsed);
+        return run.Result(this, checks, reconciliation, resumption, $"froze {victim.Name} ({victimPartitions} partitions) after {tries} tries, {(inFlush ? "inside a transaction" : "no open transaction seen")}; checkpoint locks of its sessions {ResultFormat.Seconds(LockBound)} later: {locksAfterBound}", elapsed.Elapsed);
     }
 
     private static async Task<long> CountAsync(NpgsqlDataSource dataSource, string sql, string application, CancellationToken cancellationToken)

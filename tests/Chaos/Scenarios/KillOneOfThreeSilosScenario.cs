@@ -13,19 +13,15 @@ public sealed class KillOneOfThreeSilosScenario : IChaosScenario
     {
         var elapsed = Stopwatch.StartNew();
         var checks = new ScenarioChecks();
-        await using var run = await ChaosRun.StartAsync(context, Number, siloSlots: 3, runningSilos: 3, context.Options.AdminConnectionString, cancellationToken);
-        var spread = await run.WaitUntilOwnersSpreadAsync(3, TimeSpan.FromSeconds(30), cancellationToken);
-        run.StartProducer(context.Rate, ChaosContext.BackgroundMalformedPercent);
-        await Task.Delay(context.WarmUp, cancellationToken);
+        await using var run = await ChaosRun.StartUnderLoadAsync(context, Number, siloSlots: 3, runningSilos: 3, context.Options.AdminConnectionString, spreadOver: 3, cancellationToken);
 
         var owners = run.DescribeOwners();
-        var victim = run.Silos.OrderByDescending(run.OwnedBy).First();
+        var victim = run.MostLoadedSilo();
         var victimPartitions = run.OwnedBy(victim);
         context.Progress($"killing {victim.Name} ({owners})");
         var fault = DateTimeOffset.UtcNow;
         await victim.KillAsync();
-        var resumed = await run.WaitUntilAllMovedSinceAsync(fault, ChaosContext.ResumeTimeout, cancellationToken);
-        await Task.Delay(context.Settle, cancellationToken);
+        var resumed = await run.ResumeAndSettleAsync(context, fault, cancellationToken);
         var until = DateTimeOffset.UtcNow;
 
         var (reconciliation, drained) = await run.FinishAsync(context.DrainTimeout, [], cancellationToken);
@@ -36,14 +32,6 @@ public sealed class KillOneOfThreeSilosScenario : IChaosScenario
         checks.Require(resumed, "not every partition consumed again after the kill");
         checks.RequireResumption(resumption);
         checks.RequireExactlyOnce(reconciliation, run.Produced, drained);
-        return new ScenarioResult(
-            Number,
-            Name,
-            reconciliation,
-            resumption,
-            run.Memory.PeakBytes,
-            checks.Failures,
-            $"owners before: {owners}{(spread ? "" : " (uneven: a silo owned none)")}; killed {victim.Name} with {victimPartitions} partitions; after: {run.DescribeOwners()}",
-            elapsed.Elapsed);
+        return run.Result(this, checks, reconciliation, resumption, $"owners before: {owners}{(run.OwnersSpread ? "" : " (uneven: a silo owned none)")}; killed {victim.Name} with {victimPartitions} partitions; after: {run.DescribeOwners()}", elapsed.Elapsed);
     }
 }

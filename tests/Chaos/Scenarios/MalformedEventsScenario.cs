@@ -30,15 +30,7 @@ public sealed partial class MalformedEventsScenario : IChaosScenario
             .ToList();
         checks.Require(reasons.Count >= 8, $"expected a reason for each of the 8 malformed kinds, saw {reasons.Count}");
         checks.RequireExactlyOnce(reconciliation, run.Produced, drained);
-        return new ScenarioResult(
-            Number,
-            Name,
-            reconciliation,
-            null,
-            run.Memory.PeakBytes,
-            checks.Failures,
-            $"{reasons.Count} kinds of reason: " + string.Join("; ", reasons.Select(r => $"{r.Reason} ×{r.Count}")),
-            elapsed.Elapsed);
+        return run.Result(this, checks, reconciliation, null, $"{reasons.Count} kinds of reason: " + string.Join("; ", reasons.Select(r => $"{r.Reason} ×{r.Count}")), elapsed.Elapsed);
     }
 
     private static string Shorten(string reason) => reason.Length <= 48 ? reason : reason[..45] + "...";

@@ -31,8 +31,7 @@ public sealed class PostgresOutageScenario : IChaosScenario
         await postgres.StartAsync(cancellationToken);
         run.DataSource.Clear(); // idle connections to the stopped server are dead
         var restarted = DateTimeOffset.UtcNow;
-        var resumed = await run.WaitUntilAllMovedSinceAsync(restarted, ChaosContext.ResumeTimeout, cancellationToken);
-        await Task.Delay(context.Settle, cancellationToken);
+        var resumed = await run.ResumeAndSettleAsync(context, restarted, cancellationToken);
         var until = DateTimeOffset.UtcNow;
 
         var (reconciliation, drained) = await run.FinishAsync(context.DrainTimeout, [], cancellationToken);
@@ -41,14 +40,6 @@ public sealed class PostgresOutageScenario : IChaosScenario
         checks.Require(resumed, "not every partition consumed again after PostgreSQL came back");
         checks.RequireBoundedMemory(run.Memory.PeakBytes);
         checks.RequireExactlyOnce(reconciliation, run.Produced, drained);
-        return new ScenarioResult(
-            Number,
-            Name,
-            reconciliation,
-            resumption,
-            run.Memory.PeakBytes,
-            checks.Failures,
-            $"down {ResultFormat.Seconds(outage)}; resumption counted from PostgreSQL's restart; peak RSS before the outage {ResultFormat.Mebibytes(peakBefore)}",
-            elapsed.Elapsed);
+        return run.Result(this, checks, reconciliation, resumption, $"down {ResultFormat.Seconds(outage)}; resumption counted from PostgreSQL's restart; peak RSS before the outage {ResultFormat.Mebibytes(peakBefore)}", elapsed.Elapsed);
     }
 }

@@ -20,13 +20,10 @@ public sealed class QueueMoveWhileCheckpointsLockedScenario : IChaosScenario
         var elapsed = Stopwatch.StartNew();
         var checks = new ScenarioChecks();
         var hold = context.Pick(TimeSpan.FromSeconds(45), TimeSpan.FromSeconds(35));
-        await using var run = await ChaosRun.StartAsync(context, Number, siloSlots: 3, runningSilos: 3, context.Options.AdminConnectionString, cancellationToken);
-        await run.WaitUntilOwnersSpreadAsync(3, TimeSpan.FromSeconds(30), cancellationToken);
-        run.StartProducer(context.Rate, ChaosContext.BackgroundMalformedPercent);
-        await Task.Delay(context.WarmUp, cancellationToken);
+        await using var run = await ChaosRun.StartUnderLoadAsync(context, Number, siloSlots: 3, runningSilos: 3, context.Options.AdminConnectionString, spreadOver: 3, cancellationToken);
 
         var owners = run.DescribeOwners();
-        var victim = run.Silos.OrderByDescending(run.OwnedBy).First();
+        var victim = run.MostLoadedSilo();
         var victimPartitions = run.OwnedBy(victim);
         context.Progress($"locking kafka_checkpoints for {ResultFormat.Seconds(hold)} and killing {victim.Name} ({owners})");
         var locked = DateTimeOffset.UtcNow;
@@ -45,8 +42,7 @@ public sealed class QueueMoveWhileCheckpointsLockedScenario : IChaosScenario
         }
 
         var released = DateTimeOffset.UtcNow;
-        var resumed = await run.WaitUntilAllMovedSinceAsync(released, ChaosContext.ResumeTimeout, cancellationToken);
-        await Task.Delay(context.Settle, cancellationToken);
+        var resumed = await run.ResumeAndSettleAsync(context, released, cancellationToken);
         var until = DateTimeOffset.UtcNow;
 
         var (reconciliation, drained) = await run.FinishAsync(context.DrainTimeout, [], cancellationToken);
@@ -55,14 +51,6 @@ public sealed class QueueMoveWhileCheckpointsLockedScenario : IChaosScenario
         checks.Require(resumed, "not every partition consumed again after the lock");
         checks.RequireResumption(resumption);
         checks.RequireExactlyOnce(reconciliation, run.Produced, drained);
-        return new ScenarioResult(
-            Number,
-            Name,
-            reconciliation,
-            resumption,
-            run.Memory.PeakBytes,
-            checks.Failures,
-            $"owners before: {owners}; killed {victim.Name} with {victimPartitions} partitions 2 s into a {ResultFormat.Seconds(released - locked)} lock; after: {run.DescribeOwners()}; resumption counted from the release",
-            elapsed.Elapsed);
+        return run.Result(this, checks, reconciliation, resumption, $"owners before: {owners}; killed {victim.Name} with {victimPartitions} partitions 2 s into a {ResultFormat.Seconds(released - locked)} lock; after: {run.DescribeOwners()}; resumption counted from the release", elapsed.Elapsed);
     }
 }

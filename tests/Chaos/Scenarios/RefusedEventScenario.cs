@@ -51,15 +51,7 @@ public sealed class RefusedEventScenario : IChaosScenario
         checks.Require(reconciliation.Unexpected == 0, $"{reconciliation.Unexpected} rows for no produced offset");
         checks.Require(reconciliation.Produced == reconciliation.Stored + reconciliation.Rejected, "produced != stored + rejected");
         checks.Require(reconciliation.Rejected == run.Produced.DeliveredToReject + 1, $"{reconciliation.Rejected} dead letters for {run.Produced.DeliveredToReject} malformed records and 1 refused event");
-        return new ScenarioResult(
-            Number,
-            Name,
-            reconciliation,
-            run.Monitor.LongestStall(added, until, ChaosRun.Partitions),
-            run.Memory.PeakBytes,
-            checks.Failures,
-            $"offset {Partition}:{refusedOffset} refused, dead letter: {reason}",
-            elapsed.Elapsed);
+        return run.Result(this, checks, reconciliation, run.Monitor.LongestStall(added, until, ChaosRun.Partitions), $"offset {Partition}:{refusedOffset} refused, dead letter: {reason}", elapsed.Elapsed);
     }
 
     private static async Task<string?> ReasonOfAsync(NpgsqlDataSource dataSource, long offset, CancellationToken cancellationToken)

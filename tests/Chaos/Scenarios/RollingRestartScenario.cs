@@ -17,10 +17,7 @@ public sealed class RollingRestartScenario : IChaosScenario
     {
         var elapsed = Stopwatch.StartNew();
         var checks = new ScenarioChecks();
-        await using var run = await ChaosRun.StartAsync(context, Number, siloSlots: 3, runningSilos: 3, context.Options.AdminConnectionString, cancellationToken);
-        await run.WaitUntilOwnersSpreadAsync(3, TimeSpan.FromSeconds(30), cancellationToken);
-        run.StartProducer(context.Rate, ChaosContext.BackgroundMalformedPercent);
-        await Task.Delay(context.WarmUp, cancellationToken);
+        await using var run = await ChaosRun.StartUnderLoadAsync(context, Number, siloSlots: 3, runningSilos: 3, context.Options.AdminConnectionString, spreadOver: 3, cancellationToken);
 
         var firstStop = DateTimeOffset.UtcNow;
         var steps = new List<string>();
@@ -42,7 +39,6 @@ public sealed class RollingRestartScenario : IChaosScenario
         var resumption = run.Monitor.LongestStall(firstStop, until, ChaosRun.Partitions);
         checks.RequireResumption(resumption);
         checks.RequireExactlyOnce(reconciliation, run.Produced, drained);
-        return new ScenarioResult(
-            Number, Name, reconciliation, resumption, run.Memory.PeakBytes, checks.Failures, string.Join("; ", steps) + $"; owners at the end: {run.DescribeOwners()}", elapsed.Elapsed);
+        return run.Result(this, checks, reconciliation, resumption, string.Join("; ", steps) + $"; owners at the end: {run.DescribeOwners()}", elapsed.Elapsed);
     }
 }

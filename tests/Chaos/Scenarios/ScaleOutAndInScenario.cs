@@ -22,9 +22,7 @@ public sealed class ScaleOutAndInScenario : IChaosScenario
     {
         var elapsed = Stopwatch.StartNew();
         var checks = new ScenarioChecks();
-        await using var run = await ChaosRun.StartAsync(context, Number, siloSlots: 3, runningSilos: 1, context.Options.AdminConnectionString, cancellationToken);
-        run.StartProducer(context.Rate, ChaosContext.BackgroundMalformedPercent);
-        await Task.Delay(context.WarmUp, cancellationToken);
+        await using var run = await ChaosRun.StartUnderLoadAsync(context, Number, siloSlots: 3, runningSilos: 1, context.Options.AdminConnectionString, spreadOver: 0, cancellationToken);
 
         context.Progress("scaling out to three silos");
         var scaleOut = DateTimeOffset.UtcNow;
@@ -54,15 +52,7 @@ public sealed class ScaleOutAndInScenario : IChaosScenario
         checks.Require(run.OwnedBy(run.Silos[0]) == ChaosRun.Partitions, "the remaining silo does not own every partition");
         checks.RequireResumption(resumption);
         checks.RequireExactlyOnce(reconciliation, run.Produced, drained);
-        return new ScenarioResult(
-            Number,
-            Name,
-            reconciliation,
-            resumption,
-            run.Memory.PeakBytes,
-            checks.Failures,
-            $"three silos owned partitions {ResultFormat.Seconds(spreadAfter)} after the scale-out began ({owners}); stored vs read per silo over {StoredWindow.TotalSeconds:F0} s: {stored}; after the scale-in: {run.DescribeOwners()}",
-            elapsed.Elapsed);
+        return run.Result(this, checks, reconciliation, resumption, $"three silos owned partitions {ResultFormat.Seconds(spreadAfter)} after the scale-out began ({owners}); stored vs read per silo over {StoredWindow.TotalSeconds:F0} s: {stored}; after the scale-in: {run.DescribeOwners()}", elapsed.Elapsed);
     }
 
     private static async Task<string> MeasureStoredVersusReadAsync(ChaosRun run, ScenarioChecks checks, CancellationToken cancellationToken)

@@ -19,9 +19,7 @@ public sealed class TableLockScenario : IChaosScenario
         var elapsed = Stopwatch.StartNew();
         var checks = new ScenarioChecks();
         var hold = context.Pick(TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(3));
-        await using var run = await ChaosRun.StartAsync(context, Number, siloSlots: 1, runningSilos: 1, context.Options.AdminConnectionString, cancellationToken);
-        run.StartProducer(context.Rate, ChaosContext.BackgroundMalformedPercent);
-        await Task.Delay(context.WarmUp, cancellationToken);
+        await using var run = await ChaosRun.StartUnderLoadAsync(context, Number, siloSlots: 1, runningSilos: 1, context.Options.AdminConnectionString, spreadOver: 0, cancellationToken);
 
         var peakBefore = run.Memory.PeakBytes;
         context.Progress($"locking user_events for {ResultFormat.Seconds(hold)}");
@@ -40,22 +38,13 @@ public sealed class TableLockScenario : IChaosScenario
 
         var released = DateTimeOffset.UtcNow;
         var stallDuringLock = run.Monitor.LongestStall(locked, released, ChaosRun.Partitions);
-        var resumed = await run.WaitUntilAllMovedSinceAsync(released, ChaosContext.ResumeTimeout, cancellationToken);
-        await Task.Delay(context.Settle, cancellationToken);
+        var resumed = await run.ResumeAndSettleAsync(context, released, cancellationToken);
         var until = DateTimeOffset.UtcNow;
 
         var (reconciliation, drained) = await run.FinishAsync(context.DrainTimeout, [], cancellationToken);
         checks.Require(resumed, "not every partition consumed again after the lock");
         checks.RequireBoundedMemory(run.Memory.PeakBytes);
         checks.RequireExactlyOnce(reconciliation, run.Produced, drained);
-        return new ScenarioResult(
-            Number,
-            Name,
-            reconciliation,
-            run.Monitor.LongestStall(released, until, ChaosRun.Partitions),
-            run.Memory.PeakBytes,
-            checks.Failures,
-            $"locked {ResultFormat.Seconds(released - locked)}, checkpoints stood still up to {ResultFormat.Seconds(stallDuringLock)} of it; resumption counted from the release; peak RSS before the lock {ResultFormat.Mebibytes(peakBefore)}",
-            elapsed.Elapsed);
+        return run.Result(this, checks, reconciliation, run.Monitor.LongestStall(released, until, ChaosRun.Partitions), $"locked {ResultFormat.Seconds(released - locked)}, checkpoints stood still up to {ResultFormat.Seconds(stallDuringLock)} of it; resumption counted from the release; peak RSS before the lock {ResultFormat.Mebibytes(peakBefore)}", elapsed.Elapsed);
     }
 }
