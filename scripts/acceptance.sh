@@ -24,7 +24,7 @@ pids=()
 cleanup() { for p in "${pids[@]}"; do kill -9 "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; }
 trap cleanup EXIT
 
-dotnet "src/LocalKafka/$BIN/UserEvents.Orleans.LocalKafka.dll" --port "$KAFKA_PORT" > "$WORK/kafka.log" 2>&1 &
+dotnet "tests/LocalKafka/$BIN/UserEvents.Orleans.LocalKafka.dll" --port "$KAFKA_PORT" > "$WORK/kafka.log" 2>&1 &
 pids+=($!)
 until grep -q '^READY' "$WORK/kafka.log"; do sleep 0.2; done
 

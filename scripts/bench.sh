@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The benchmark (src/Benchmarks), side by side in one run: PostgreSQL's and Kafka's limits, two plain peers, the silo.
+# The benchmark (tests/Benchmarks), side by side in one run: PostgreSQL's and Kafka's limits, two plain peers, the silo.
 #   scripts/bench.sh                         # full run: N = 1,000,000 (takes several minutes; run it on a quiet machine)
 #   scripts/bench.sh --quick                 # small sizes, ~30 s
 #   scripts/bench.sh --events 20000 --single-insert-events 2000 --latency-seconds 5
@@ -32,5 +32,5 @@ else
 fi
 
 dotnet build UserEvents.Orleans.sln -c Release -nologo -v quiet -clp:ErrorsOnly
-dotnet src/Benchmarks/bin/Release/net10.0/UserEvents.Orleans.Benchmarks.dll --output "$output" "${args[@]}"
+dotnet tests/Benchmarks/bin/Release/net10.0/UserEvents.Orleans.Benchmarks.dll --output "$output" "${args[@]}"
 echo "bench.sh: results in $output" >&2

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The chaos suite (src/Chaos): real PostgreSQL, our local Kafka broker, silos as separate processes and a steady
+# The chaos suite (tests/Chaos): real PostgreSQL, our local Kafka broker, silos as separate processes and a steady
 # producer; one fault per scenario; at the end Kafka is reconciled with PostgreSQL. See docs/CHAOS.md.
 #   scripts/chaos.sh                 # every scenario, full length (about 10 minutes; run it on a quiet machine)
 #   scripts/chaos.sh --quick         # short versions (low rate, 5 s outage, 3 s lock...), for CI
@@ -26,7 +26,7 @@ mkdir -p .local/chaos
 output=".local/chaos/results-$(date +%Y%m%d-%H%M%S).txt"
 dotnet build UserEvents.Orleans.sln -c Release -nologo -v quiet -clp:ErrorsOnly
 set +e
-dotnet src/Chaos/bin/Release/net10.0/UserEvents.Orleans.Chaos.dll "$@" 2>&1 | tee "$output"
+dotnet tests/Chaos/bin/Release/net10.0/UserEvents.Orleans.Chaos.dll "$@" 2>&1 | tee "$output"
 status=${PIPESTATUS[0]}
 set -e
 echo "chaos.sh: results in $output" >&2

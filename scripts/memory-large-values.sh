@@ -26,7 +26,7 @@ line = '{\"userId\": ' + 'x' * (64 * 1024 - 11) + '\n'
 sys.stdout.write(line * $RECORDS)" > "$WORK/values.txt"
 
 psql -h 127.0.0.1 -p "$PGPORT" -U postgres -qc "CREATE DATABASE $DB" >/dev/null
-dotnet src/LocalKafka/bin/Release/net10.0/UserEvents.Orleans.LocalKafka.dll --port "$KAFKA_PORT" --partitions 6 > "$WORK/kafka.out" 2> "$WORK/kafka.err" &
+dotnet tests/LocalKafka/bin/Release/net10.0/UserEvents.Orleans.LocalKafka.dll --port "$KAFKA_PORT" --partitions 6 > "$WORK/kafka.out" 2> "$WORK/kafka.err" &
 pids+=($!)
 until grep -q READY "$WORK/kafka.out" 2>/dev/null; do sleep 0.2; done
 

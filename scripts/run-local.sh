@@ -31,7 +31,7 @@ cleanup() {
 }
 trap cleanup EXIT INT TERM
 
-dotnet "src/LocalKafka/$BIN/UserEvents.Orleans.LocalKafka.dll" --port "$KAFKA_PORT" --topic user-events --partitions 6 > "$LOGS/kafka.log" 2>&1 &
+dotnet "tests/LocalKafka/$BIN/UserEvents.Orleans.LocalKafka.dll" --port "$KAFKA_PORT" --topic user-events --partitions 6 > "$LOGS/kafka.log" 2>&1 &
 pids+=($!)
 for _ in $(seq 1 60); do grep -q '^READY' "$LOGS/kafka.log" 2>/dev/null && break; sleep 0.5; done
 grep -q '^READY' "$LOGS/kafka.log" || { echo "run-local: the local Kafka did not start; see $LOGS/kafka.log" >&2; cat "$LOGS/kafka.log" >&2; exit 1; }

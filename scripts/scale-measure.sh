@@ -45,7 +45,7 @@ for p in $PARTITIONS; do
     db="scale_${p}_${k}_$(date +%s)"
     psql -h 127.0.0.1 -p "$PGPORT" -U postgres -qc "CREATE DATABASE $db"
     kport=$(free_port)
-    dotnet "src/LocalKafka/$BIN/UserEvents.Orleans.LocalKafka.dll" --port "$kport" --topic user-events --partitions "$p" > "$LOGS/kafka-$p-$k.log" 2>&1 &
+    dotnet "tests/LocalKafka/$BIN/UserEvents.Orleans.LocalKafka.dll" --port "$kport" --topic user-events --partitions "$p" > "$LOGS/kafka-$p-$k.log" 2>&1 &
     pids+=($!)
     for _ in $(seq 1 60); do grep -q '^READY' "$LOGS/kafka-$p-$k.log" 2>/dev/null && break; sleep 0.5; done
     http=(); silo_pids=()

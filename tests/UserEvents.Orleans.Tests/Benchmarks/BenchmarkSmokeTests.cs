@@ -5,7 +5,7 @@ using Xunit.Abstractions;
 namespace UserEvents.Orleans.Tests.Benchmarks;
 
 /// <summary>
-/// The built benchmark (src/Benchmarks) with <c>--quick</c>, as a process: every section is printed and every line has
+/// The built benchmark (tests/Benchmarks) with <c>--quick</c>, as a process: every section is printed and every line has
 /// numbers. Speed goals are read from the benchmark's own output, never asserted here.
 /// </summary>
 [Collection(nameof(EndToEnd.ProcessTests))]

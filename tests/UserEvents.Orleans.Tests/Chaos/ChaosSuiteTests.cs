@@ -6,7 +6,7 @@ using Xunit.Abstractions;
 namespace UserEvents.Orleans.Tests.Chaos;
 
 /// <summary>
-/// The chaos suite (src/Chaos) as a process, short versions of the cheap scenarios: kill -9 one of three silos,
+/// The chaos suite (tests/Chaos) as a process, short versions of the cheap scenarios: kill -9 one of three silos,
 /// PostgreSQL stopped and started, a table lock, malformed records. Each must end with nothing missing or duplicated.
 /// </summary>
 [Collection(nameof(ProcessTests))]

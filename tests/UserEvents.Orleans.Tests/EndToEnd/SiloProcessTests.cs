@@ -11,13 +11,13 @@ namespace UserEvents.Orleans.Tests.EndToEnd;
 public sealed class SiloProcessTests(ITestOutputHelper output) : IAsyncLifetime
 {
     private const string Topic = "user-events";
-    private LocalKafkaProcess kafka = null!;
+    private LocalKafkaBroker kafka = null!;
     private string database = "";
     private readonly List<SiloProcess> silos = [];
 
     public async Task InitializeAsync()
     {
-        kafka = await LocalKafkaProcess.StartAsync(Topic, partitions: 6);
+        kafka = await LocalKafkaBroker.StartAsync(Topic, partitions: 6);
         database = await PostgresServer.CreateEmptyDatabaseAsync("silo");
     }
 
@@ -35,7 +35,7 @@ public sealed class SiloProcessTests(ITestOutputHelper output) : IAsyncLifetime
     [Fact]
     public async Task One_silo_stores_every_event_once_and_every_malformed_one_as_a_dead_letter()
     {
-        var silo = await StartSiloAsync("silo-1", SiloProcess.EnvironmentFor(kafka.BootstrapServers, Topic, database, "one"));
+        var silo = await StartSiloAsync("silo-1", SiloEnvironment.For(kafka.BootstrapServers, Topic, database, "one"));
         var messages = SampleEvents.Generate(20_000, malformedEvery: 100);
 
         await Kcat.ProduceAsync(kafka.BootstrapServers, Topic, messages);
@@ -56,7 +56,7 @@ public sealed class SiloProcessTests(ITestOutputHelper output) : IAsyncLifetime
     public async Task A_silo_killed_mid_stream_and_restarted_loses_and_duplicates_nothing()
     {
         // Small batches, one flush at a time and a large first backlog, so the kill lands while most of it is unstored.
-        var environment = SiloProcess.EnvironmentFor(kafka.BootstrapServers, Topic, database, "kill");
+        var environment = SiloEnvironment.For(kafka.BootstrapServers, Topic, database, "kill");
         environment["KAFKA_MAX_RECORDS_PER_BATCH"] = "200";
         environment["WRITER_FLUSH_INTERVAL_MS"] = "100";
         environment["WRITER_MAX_CONCURRENT_FLUSHES"] = "1";
@@ -82,8 +82,8 @@ public sealed class SiloProcessTests(ITestOutputHelper output) : IAsyncLifetime
     [Fact]
     public async Task Two_silos_split_the_partitions_and_when_one_stops_the_other_finishes()
     {
-        var a = await StartSiloAsync("silo-a", SiloProcess.EnvironmentFor(kafka.BootstrapServers, Topic, database, "two"));
-        var b = await StartSiloAsync("silo-b", SiloProcess.EnvironmentFor(kafka.BootstrapServers, Topic, database, "two"));
+        var a = await StartSiloAsync("silo-a", SiloEnvironment.For(kafka.BootstrapServers, Topic, database, "two"));
+        var b = await StartSiloAsync("silo-b", SiloEnvironment.For(kafka.BootstrapServers, Topic, database, "two"));
         await WaitUntilAsync(() => Task.FromResult(a.OwnedPartitions.Count > 0 && b.OwnedPartitions.Count > 0 && a.OwnedPartitions.Count + b.OwnedPartitions.Count == 6), TimeSpan.FromSeconds(60));
         output.WriteLine($"a owns {string.Join(",", a.OwnedPartitions)}; b owns {string.Join(",", b.OwnedPartitions)}");
         Assert.Empty(a.OwnedPartitions.Intersect(b.OwnedPartitions));
@@ -107,7 +107,7 @@ public sealed class SiloProcessTests(ITestOutputHelper output) : IAsyncLifetime
     [Fact]
     public async Task A_broker_that_restarts_empty_is_survived_and_its_new_log_is_stored_from_the_start()
     {
-        var silo = await StartSiloAsync("silo-1", SiloProcess.EnvironmentFor(kafka.BootstrapServers, Topic, database, "restart"));
+        var silo = await StartSiloAsync("silo-1", SiloEnvironment.For(kafka.BootstrapServers, Topic, database, "restart"));
         var before = SampleEvents.Generate(3_000);
         await Kcat.ProduceAsync(kafka.BootstrapServers, Topic, before);
         await IngestionAssertions.WaitForStoredAsync(database, Topic, before.Count, TimeSpan.FromSeconds(60), () => silo.Tail());

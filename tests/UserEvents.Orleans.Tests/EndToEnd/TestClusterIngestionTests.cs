@@ -14,13 +14,13 @@ namespace UserEvents.Orleans.Tests.EndToEnd;
 public sealed class TestClusterIngestionTests : IAsyncLifetime
 {
     private const string Topic = "user-events";
-    private LocalKafkaProcess kafka = null!;
+    private LocalKafkaBroker kafka = null!;
     private string database = "";
     private TestCluster cluster = null!;
 
     public async Task InitializeAsync()
     {
-        kafka = await LocalKafkaProcess.StartAsync(Topic, partitions: 6);
+        kafka = await LocalKafkaBroker.StartAsync(Topic, partitions: 6);
         database = await PostgresServer.CreateMigratedDatabaseAsync("cluster");
         var builder = new TestClusterBuilder(2);
         builder.Properties["Kafka"] = kafka.BootstrapServers;

@@ -9,10 +9,15 @@ public static class RepositoryPaths
     public static string Configuration { get; } =
         AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Release{Path.DirectorySeparatorChar}", StringComparison.Ordinal) ? "Release" : "Debug";
 
-    /// <summary>The built dll of a project under src/, e.g. ProgramDll("LocalKafka", "UserEvents.Orleans.LocalKafka").</summary>
+    /// <summary>
+    /// The built dll of a product project (under src/) or a harness program (under tests/), e.g.
+    /// ProgramDll("LocalKafka", "UserEvents.Orleans.LocalKafka").
+    /// </summary>
     public static string ProgramDll(string projectFolder, string assemblyName)
     {
-        var path = Path.Combine(Root, "src", projectFolder, "bin", Configuration, "net10.0", assemblyName + ".dll");
+        var path = new[] { "src", "tests" }
+            .Select(folder => Path.Combine(Root, folder, projectFolder, "bin", Configuration, "net10.0", assemblyName + ".dll"))
+            .FirstOrDefault(File.Exists) ?? Path.Combine(Root, "src", projectFolder, "bin", Configuration, "net10.0", assemblyName + ".dll");
         if (!File.Exists(path))
         {
             throw new FileNotFoundException($"Build {projectFolder} first (dotnet build UserEvents.Orleans.sln -c {Configuration})", path);

@@ -10,7 +10,7 @@ public sealed class ConfluentAssignConsumerTests
     {
         const int Partition = 2;
         const int Count = 1_000;
-        await using var kafka = await LocalKafkaProcess.StartAsync();
+        await using var kafka = await LocalKafkaBroker.StartAsync();
         var lines = Enumerable.Range(0, Count).Select(i => $"line-{i}").ToList();
         await Kcat.ProduceLinesAsync(kafka.BootstrapServers, kafka.Topic, lines, Partition);
 

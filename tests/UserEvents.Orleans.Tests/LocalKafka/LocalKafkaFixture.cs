@@ -5,11 +5,11 @@ namespace UserEvents.Orleans.Tests.LocalKafka;
 /// <summary>One LocalKafka (topic user-events, 6 partitions, free port) shared by the tests of a class.</summary>
 public sealed class LocalKafkaFixture : IAsyncLifetime
 {
-    private LocalKafkaProcess? localKafka;
+    private LocalKafkaBroker? localKafka;
 
-    public LocalKafkaProcess Kafka => localKafka ?? throw new InvalidOperationException("not started");
+    public LocalKafkaBroker Kafka => localKafka ?? throw new InvalidOperationException("not started");
 
-    public async Task InitializeAsync() => localKafka = await LocalKafkaProcess.StartAsync();
+    public async Task InitializeAsync() => localKafka = await LocalKafkaBroker.StartAsync();
 
     public async Task DisposeAsync()
     {

@@ -10,7 +10,7 @@ public sealed class LocalKafkaRestartTests
     [Fact]
     public async Task After_a_restart_on_the_same_port_a_running_producer_reconnects_and_the_topic_is_back_empty()
     {
-        await using var kafka = await LocalKafkaProcess.StartAsync();
+        await using var kafka = await LocalKafkaBroker.StartAsync();
         using var producer = new ProducerBuilder<string, string>(new ProducerConfig
         {
             BootstrapServers = kafka.BootstrapServers,

@@ -9,7 +9,7 @@ public sealed class LocalKafkaStartupTests
     [InlineData("orders.v1", 3)]
     public async Task Kcat_sees_the_topic_with_the_requested_partitions_and_no_records(string topic, int partitions)
     {
-        await using var kafka = await LocalKafkaProcess.StartAsync(topic, partitions);
+        await using var kafka = await LocalKafkaBroker.StartAsync(topic, partitions);
 
         Assert.Equal(Enumerable.Range(0, partitions), await Kcat.ListPartitionsAsync(kafka.BootstrapServers, topic));
         Assert.All(await Kcat.WatermarksAsync(kafka.BootstrapServers, topic), watermarks => Assert.Equal(0, watermarks.High));
@@ -34,7 +34,7 @@ public sealed class LocalKafkaStartupTests
     [Fact]
     public async Task Stops_with_exit_code_0_on_sigterm()
     {
-        var kafka = await LocalKafkaProcess.StartAsync();
+        var kafka = await LocalKafkaBroker.StartAsync();
         await using (kafka)
         {
             var stopwatch = System.Diagnostics.Stopwatch.StartNew();

@@ -17,13 +17,13 @@ public sealed class AddedPartitionsReadinessTests(ITestOutputHelper output) : IA
     private const string Topic = "user-events";
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
     private readonly HttpClient http = new() { Timeout = TimeSpan.FromSeconds(10) };
-    private LocalKafkaProcess kafka = null!;
+    private LocalKafkaBroker kafka = null!;
     private string database = "";
     private SiloProcess? silo;
 
     public async Task InitializeAsync()
     {
-        kafka = await LocalKafkaProcess.StartAsync(Topic, partitions: 3);
+        kafka = await LocalKafkaBroker.StartAsync(Topic, partitions: 3);
         database = await PostgresServer.CreateMigratedDatabaseAsync("addedparts");
     }
 
@@ -42,7 +42,7 @@ public sealed class AddedPartitionsReadinessTests(ITestOutputHelper output) : IA
     [Fact]
     public async Task Partitions_added_after_start_fail_readiness_naming_the_counts_log_critical_and_count_as_unread()
     {
-        var environment = SiloProcess.EnvironmentFor(kafka.BootstrapServers, Topic, database, "addedparts");
+        var environment = SiloEnvironment.For(kafka.BootstrapServers, Topic, database, "addedparts");
         environment["POSTGRES_MIGRATE"] = "false";
         environment["KAFKA_PARTITION_CHECK_SECONDS"] = "1";
         silo = await SiloProcess.StartAsync("addedparts", environment);
@@ -54,7 +54,7 @@ public sealed class AddedPartitionsReadinessTests(ITestOutputHelper output) : IA
 
         var port = kafka.Port;
         await kafka.DisposeAsync();
-        kafka = await LocalKafkaProcess.StartAsync(Topic, partitions: 6, port: port);
+        kafka = await LocalKafkaBroker.StartAsync(Topic, partitions: 6, port: port);
 
         // The silo's metadata request can reach the new LocalKafka before it has created its topic, and the mock then
         // auto-creates the topic with 4 partitions: assert against what the broker reports, which is more than 3 either way.

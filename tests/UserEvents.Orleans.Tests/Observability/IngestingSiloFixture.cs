@@ -9,7 +9,7 @@ public sealed class IngestingSiloFixture : IAsyncLifetime
     public const int Produced = 3_000;
     public const int MalformedEvery = 100;
 
-    private LocalKafkaProcess kafka = null!;
+    private LocalKafkaBroker kafka = null!;
 
     public SiloProcess Silo { get; private set; } = null!;
 
@@ -21,9 +21,9 @@ public sealed class IngestingSiloFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        kafka = await LocalKafkaProcess.StartAsync(Topic, partitions: 6);
+        kafka = await LocalKafkaBroker.StartAsync(Topic, partitions: 6);
         Database = await PostgresServer.CreateEmptyDatabaseAsync("observe");
-        Silo = await SiloProcess.StartAsync("observed", SiloProcess.EnvironmentFor(kafka.BootstrapServers, Topic, Database, "observe"));
+        Silo = await SiloProcess.StartAsync("observed", SiloEnvironment.For(kafka.BootstrapServers, Topic, Database, "observe"));
         await Kcat.ProduceAsync(kafka.BootstrapServers, Topic, SampleEvents.Generate(Produced, MalformedEvery));
         Totals = await IngestionAssertions.WaitForStoredAsync(Database, Topic, Produced, TimeSpan.FromSeconds(60), () => Silo.Tail());
     }

@@ -16,14 +16,14 @@ public sealed class KafkaReceiverMetricsTests : IAsyncLifetime
     private const string Topic = "user-events";
     private const int Partition = 1;
     private readonly System.Diagnostics.Metrics.IMeterFactory meters = TestMeterFactory.Create();
-    private LocalKafkaProcess kafka = null!;
+    private LocalKafkaBroker kafka = null!;
     private NpgsqlDataSource dataSource = null!;
     private RecordedMeasurements recorded = null!;
 
     public async Task InitializeAsync()
     {
         recorded = new RecordedMeasurements(meters);
-        kafka = await LocalKafkaProcess.StartAsync(Topic, partitions: 2);
+        kafka = await LocalKafkaBroker.StartAsync(Topic, partitions: 2);
         dataSource = NpgsqlDataSource.Create(await PostgresServer.CreateMigratedDatabaseAsync("lag"));
     }
 

@@ -17,17 +17,17 @@ public sealed class ReadinessTests(ITestOutputHelper output) : IAsyncLifetime
     private const string Topic = "user-events";
     private static readonly TimeSpan ReadinessTimeout = TimeSpan.FromSeconds(20);
     private readonly HttpClient http = new() { Timeout = TimeSpan.FromSeconds(10) };
-    private LocalKafkaProcess kafka = null!;
+    private LocalKafkaBroker kafka = null!;
     private TcpProxy postgres = null!;
     private SiloProcess? silo;
 
     public async Task InitializeAsync()
     {
-        kafka = await LocalKafkaProcess.StartAsync(Topic, partitions: 2);
+        kafka = await LocalKafkaBroker.StartAsync(Topic, partitions: 2);
         var database = new NpgsqlConnectionStringBuilder(await PostgresServer.CreateEmptyDatabaseAsync("ready"));
         postgres = TcpProxy.Start(database.Host!, database.Port);
         database.Port = postgres.Port;
-        silo = await SiloProcess.StartAsync("ready", SiloProcess.EnvironmentFor(kafka.BootstrapServers, Topic, database.ConnectionString, "ready"));
+        silo = await SiloProcess.StartAsync("ready", SiloEnvironment.For(kafka.BootstrapServers, Topic, database.ConnectionString, "ready"));
     }
 
     public async Task DisposeAsync()

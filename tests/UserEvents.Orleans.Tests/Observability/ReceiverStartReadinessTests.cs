@@ -16,13 +16,13 @@ public sealed class ReceiverStartReadinessTests(ITestOutputHelper output) : IAsy
     private const string Topic = "user-events";
     private static readonly TimeSpan ReadinessTimeout = TimeSpan.FromSeconds(30);
     private readonly HttpClient http = new() { Timeout = TimeSpan.FromSeconds(10) };
-    private LocalKafkaProcess kafka = null!;
+    private LocalKafkaBroker kafka = null!;
     private string database = "";
     private SiloProcess? silo;
 
     public async Task InitializeAsync()
     {
-        kafka = await LocalKafkaProcess.StartAsync(Topic, partitions: 2);
+        kafka = await LocalKafkaBroker.StartAsync(Topic, partitions: 2);
         database = await PostgresServer.CreateMigratedDatabaseAsync("recvstart");
     }
 
@@ -49,7 +49,7 @@ public sealed class ReceiverStartReadinessTests(ITestOutputHelper output) : IAsy
             await command.ExecuteNonQueryAsync();
         }
 
-        var environment = SiloProcess.EnvironmentFor(kafka.BootstrapServers, Topic, database, "recvstart");
+        var environment = SiloEnvironment.For(kafka.BootstrapServers, Topic, database, "recvstart");
         environment["POSTGRES_MIGRATE"] = "false";
         environment["KAFKA_RECEIVER_START_GRACE_SECONDS"] = "2";
         silo = await SiloProcess.StartAsync("recvstart", environment);

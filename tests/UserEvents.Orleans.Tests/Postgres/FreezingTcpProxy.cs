@@ -1,38 +1,32 @@
-using System.Net;
-using System.Net.Sockets;
-
 namespace UserEvents.Orleans.Tests.Postgres;
 
 /// <summary>
-/// Forwards one connection at a time from a free 127.0.0.1 port to a server, and can make the client look frozen to the
-/// server (as a SIGSTOPped or paused process does): once the client sends a given text, nothing more it sends reaches the
-/// server, and the connection stays open. <see cref="Thaw"/> forwards what was held back and carries on.
+/// A <see cref="TcpProxy"/> that can make the client look frozen to the server (as a SIGSTOPped or paused process does):
+/// once the client sends a given text, nothing more it sends reaches the server, and the connection stays open.
+/// <see cref="Thaw"/> forwards what was held back and carries on.
 /// </summary>
 public sealed class FreezingTcpProxy : IAsyncDisposable
 {
-    private readonly TcpListener listener = new(IPAddress.Loopback, 0);
-    private readonly IPEndPoint target;
-    private readonly CancellationTokenSource stopping = new();
     private readonly TaskCompletionSource frozen = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource thawed = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private readonly List<Socket> sockets = [];
+    private TcpProxy proxy = null!;
     private byte[]? marker;
     private bool forwardMarker;
-    private Task acceptLoop = Task.CompletedTask;
 
-    private FreezingTcpProxy(IPEndPoint target) => this.target = target;
+    private FreezingTcpProxy()
+    {
+    }
 
-    public int Port => ((IPEndPoint)listener.LocalEndpoint).Port;
+    public int Port => proxy.Port;
 
     /// <summary>Completes when the client has been frozen.</summary>
     public Task Frozen => frozen.Task;
 
     public static FreezingTcpProxy Start(string host, int port)
     {
-        var proxy = new FreezingTcpProxy(new IPEndPoint(IPAddress.Parse(host), port));
-        proxy.listener.Start();
-        proxy.acceptLoop = proxy.AcceptAsync();
-        return proxy;
+        var freezing = new FreezingTcpProxy();
+        freezing.proxy = TcpProxy.Start(host, port, freezing.ClientToServerAsync);
+        return freezing;
     }
 
     /// <summary>
@@ -50,70 +44,15 @@ public sealed class FreezingTcpProxy : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         Thaw();
-        await stopping.CancelAsync();
-        listener.Stop();
-        lock (sockets)
-        {
-            foreach (var socket in sockets)
-            {
-                socket.Dispose();
-            }
-        }
-
-        await acceptLoop;
-        stopping.Dispose();
+        await proxy.DisposeAsync();
     }
 
-    private async Task AcceptAsync()
-    {
-        while (!stopping.IsCancellationRequested)
-        {
-            Socket client;
-            try
-            {
-                client = await listener.AcceptSocketAsync(stopping.Token);
-            }
-            catch (Exception e) when (e is OperationCanceledException or SocketException or ObjectDisposedException)
-            {
-                return;
-            }
-
-            _ = ForwardAsync(client);
-        }
-    }
-
-    private async Task ForwardAsync(Socket client)
-    {
-        var server = new Socket(SocketType.Stream, ProtocolType.Tcp);
-        lock (sockets)
-        {
-            sockets.Add(client);
-            sockets.Add(server);
-        }
-
-        try
-        {
-            await server.ConnectAsync(target, stopping.Token);
-            await using var clientStream = new NetworkStream(client, ownsSocket: false);
-            await using var serverStream = new NetworkStream(server, ownsSocket: false);
-            await Task.WhenAny(ClientToServerAsync(clientStream, serverStream), serverStream.CopyToAsync(clientStream, stopping.Token));
-        }
-        catch (Exception e) when (e is OperationCanceledException or SocketException or IOException or ObjectDisposedException)
-        {
-        }
-        finally
-        {
-            client.Dispose();
-            server.Dispose();
-        }
-    }
-
-    private async Task ClientToServerAsync(NetworkStream client, NetworkStream server)
+    private async Task ClientToServerAsync(Stream client, Stream server, CancellationToken cancellationToken)
     {
         var buffer = new byte[64 * 1024];
         while (true)
         {
-            var read = await client.ReadAsync(buffer, stopping.Token);
+            var read = await client.ReadAsync(buffer, cancellationToken);
             if (read == 0)
             {
                 return;
@@ -124,15 +63,15 @@ public sealed class FreezingTcpProxy : IAsyncDisposable
             {
                 if (forwardMarker)
                 {
-                    await server.WriteAsync(chunk, stopping.Token);
+                    await server.WriteAsync(chunk, cancellationToken);
                     chunk = Memory<byte>.Empty;
                 }
 
                 frozen.TrySetResult();
-                await thawed.Task.WaitAsync(stopping.Token);
+                await thawed.Task.WaitAsync(cancellationToken);
             }
 
-            await server.WriteAsync(chunk, stopping.Token);
+            await server.WriteAsync(chunk, cancellationToken);
         }
     }
 }

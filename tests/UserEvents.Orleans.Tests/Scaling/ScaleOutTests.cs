@@ -23,7 +23,7 @@ public sealed class ScaleOutTests : IAsyncLifetime
 {
     private const string Topic = "user-events";
     private const int Partitions = 6;
-    private LocalKafkaProcess kafka = null!;
+    private LocalKafkaBroker kafka = null!;
     private string database = "";
     private TestCluster cluster = null!;
     private int produced;
@@ -31,7 +31,7 @@ public sealed class ScaleOutTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        kafka = await LocalKafkaProcess.StartAsync(Topic, partitions: Partitions);
+        kafka = await LocalKafkaBroker.StartAsync(Topic, partitions: Partitions);
         database = await PostgresServer.CreateMigratedDatabaseAsync("scale");
         var builder = new TestClusterBuilder(1);
         builder.Properties["Kafka"] = kafka.BootstrapServers;

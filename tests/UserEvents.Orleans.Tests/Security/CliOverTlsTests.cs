@@ -44,7 +44,7 @@ public sealed class CliOverTlsTests(TlsPostgresServer server) : IClassFixture<Tl
     [Fact]
     public async Task Verify_reads_a_verify_full_postgresql_with_the_password_from_a_file()
     {
-        await using var kafka = await LocalKafkaProcess.StartAsync(Topic, partitions: 3);
+        await using var kafka = await LocalKafkaBroker.StartAsync(Topic, partitions: 3);
 
         var result = await UserEventsCli.RunAsync(Environment(kafka.BootstrapServers, withCa: true), "verify");
 
@@ -55,7 +55,7 @@ public sealed class CliOverTlsTests(TlsPostgresServer server) : IClassFixture<Tl
     [Fact]
     public async Task Verify_without_the_ca_refuses_the_servers_certificate()
     {
-        await using var kafka = await LocalKafkaProcess.StartAsync(Topic, partitions: 3);
+        await using var kafka = await LocalKafkaBroker.StartAsync(Topic, partitions: 3);
 
         var result = await UserEventsCli.RunAsync(Environment(kafka.BootstrapServers, withCa: false), "verify");
 
@@ -80,7 +80,7 @@ public sealed class CliOverTlsTests(TlsPostgresServer server) : IClassFixture<Tl
     [Fact]
     public async Task Produce_passes_kafka_client_settings_to_librdkafka()
     {
-        await using var kafka = await LocalKafkaProcess.StartAsync(Topic, partitions: 3);
+        await using var kafka = await LocalKafkaBroker.StartAsync(Topic, partitions: 3);
         var environment = Environment(kafka.BootstrapServers, withCa: true);
         environment["KAFKA_CLIENT_SECURITY_PROTOCOL"] = "no-such-protocol";
 

@@ -68,7 +68,7 @@ public sealed class HttpAccessTests(TokenProtectedSiloFixture silo) : IClassFixt
     [Fact]
     public async Task The_healthcheck_mode_exits_1_when_no_silo_answers()
     {
-        var environment = new Dictionary<string, string>(silo.Environment) { ["HTTP_PORT"] = SiloProcess.FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture) };
+        var environment = new Dictionary<string, string>(silo.Environment) { ["HTTP_PORT"] = FreePort.Next().ToString(System.Globalization.CultureInfo.InvariantCulture) };
 
         var probe = await ProcessRunner.RunAsync(
             "dotnet", [RepositoryPaths.ProgramDll("Silo", "UserEvents.Orleans.Silo"), "--healthcheck"], TimeSpan.FromSeconds(30), environment: environment);

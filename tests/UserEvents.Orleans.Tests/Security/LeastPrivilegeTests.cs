@@ -16,8 +16,8 @@ public sealed class LeastPrivilegeTests(RuntimeRoleDatabase database) : IClassFi
     [Fact]
     public async Task A_member_of_the_runtime_role_ingests_events_exactly_once_and_its_password_is_never_logged()
     {
-        await using var kafka = await LocalKafkaProcess.StartAsync(Topic, partitions: 3);
-        var environment = SiloProcess.EnvironmentFor(kafka.BootstrapServers, Topic, database.RuntimeConnectionString, "least");
+        await using var kafka = await LocalKafkaBroker.StartAsync(Topic, partitions: 3);
+        var environment = SiloEnvironment.For(kafka.BootstrapServers, Topic, database.RuntimeConnectionString, "least");
         environment["POSTGRES_MIGRATE"] = "false";
         environment["Logging__LogLevel__Orleans"] = "Information";
         environment["Logging__LogLevel__Microsoft"] = "Information";

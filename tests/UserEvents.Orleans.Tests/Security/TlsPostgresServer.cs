@@ -11,7 +11,7 @@ public sealed class TlsPostgresServer : IAsyncLifetime
 {
     private readonly string directory = Path.Combine(Path.GetTempPath(), $"ue-tls-{Guid.NewGuid():N}");
 
-    public int Port { get; } = SiloProcess.FreePort();
+    public int Port { get; } = FreePort.Next();
 
     public string CaCertificate { get; private set; } = "";
 

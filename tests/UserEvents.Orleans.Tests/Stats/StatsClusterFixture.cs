@@ -15,7 +15,7 @@ public sealed class StatsClusterFixture : IAsyncLifetime
     public const int Produced = 3000;
     public const int MalformedEvery = 100;
 
-    public LocalKafkaProcess Kafka { get; private set; } = null!;
+    public LocalKafkaBroker Kafka { get; private set; } = null!;
 
     public string Database { get; private set; } = "";
 
@@ -23,7 +23,7 @@ public sealed class StatsClusterFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        Kafka = await LocalKafkaProcess.StartAsync(Topic, partitions: 6);
+        Kafka = await LocalKafkaBroker.StartAsync(Topic, partitions: 6);
         Database = await PostgresServer.CreateMigratedDatabaseAsync("stats");
         var builder = new TestClusterBuilder(1);
         builder.Properties["Kafka"] = Kafka.BootstrapServers;

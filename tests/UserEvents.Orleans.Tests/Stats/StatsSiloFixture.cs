@@ -13,7 +13,7 @@ public sealed class StatsSiloFixture : IAsyncLifetime
     public const int Produced = 3000;
     public const int MalformedEvery = 100;
 
-    public LocalKafkaProcess Kafka { get; private set; } = null!;
+    public LocalKafkaBroker Kafka { get; private set; } = null!;
 
     public string Database { get; private set; } = "";
 
@@ -23,9 +23,9 @@ public sealed class StatsSiloFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        Kafka = await LocalKafkaProcess.StartAsync(Topic, partitions: 6);
+        Kafka = await LocalKafkaBroker.StartAsync(Topic, partitions: 6);
         Database = await PostgresServer.CreateEmptyDatabaseAsync("statssilo");
-        Environment = SiloProcess.EnvironmentFor(Kafka.BootstrapServers, Topic, Database, ClusterId);
+        Environment = SiloEnvironment.For(Kafka.BootstrapServers, Topic, Database, ClusterId);
         Silo = await SiloProcess.StartAsync("stats-silo", Environment);
 
         await Kcat.ProduceAsync(Kafka.BootstrapServers, Topic, StatsEvents.Generate(Produced, MalformedEvery, DateTimeOffset.UtcNow));

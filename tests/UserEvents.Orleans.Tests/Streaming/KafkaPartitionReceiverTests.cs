@@ -15,14 +15,14 @@ public sealed class KafkaPartitionReceiverTests : IAsyncLifetime
 {
     private const string Topic = "user-events";
     private const string Owner = "127.0.0.1:11111@1";
-    private LocalKafkaProcess kafka = null!;
+    private LocalKafkaBroker kafka = null!;
     private string database = "";
     private NpgsqlDataSource dataSource = null!;
     private PostgresCheckpointStore checkpoints = null!;
 
     public async Task InitializeAsync()
     {
-        kafka = await LocalKafkaProcess.StartAsync(Topic, partitions: 6);
+        kafka = await LocalKafkaBroker.StartAsync(Topic, partitions: 6);
         database = await PostgresServer.CreateMigratedDatabaseAsync("receiver");
         dataSource = NpgsqlDataSource.Create(database);
         checkpoints = new PostgresCheckpointStore(dataSource);

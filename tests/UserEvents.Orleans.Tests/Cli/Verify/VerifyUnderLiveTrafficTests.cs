@@ -19,8 +19,8 @@ public sealed class VerifyUnderLiveTrafficTests
     public async Task Verify_under_live_traffic_reports_no_lost_records_and_nothing_missing()
     {
         var database = await PostgresServer.CreateEmptyDatabaseAsync("verifylive");
-        await using var kafka = await LocalKafkaProcess.StartAsync(Topic, partitions: 6);
-        await using var silo = await SiloProcess.StartAsync("verifylive", SiloProcess.EnvironmentFor(kafka.BootstrapServers, Topic, database, "verifylive"));
+        await using var kafka = await LocalKafkaBroker.StartAsync(Topic, partitions: 6);
+        await using var silo = await SiloProcess.StartAsync("verifylive", SiloEnvironment.For(kafka.BootstrapServers, Topic, database, "verifylive"));
         await Kcat.ProduceAsync(kafka.BootstrapServers, Topic, SampleEvents.Generate(600));
         await IngestionAssertions.WaitForStoredAsync(database, Topic, 600, TimeSpan.FromSeconds(60), () => silo.Tail());
 

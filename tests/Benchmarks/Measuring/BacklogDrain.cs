@@ -1,0 +1,91 @@
+using System.Diagnostics;
+using UserEvents.Orleans.Benchmarks.Workload;
+
+namespace UserEvents.Orleans.Benchmarks.Measuring;
+
+/// <summary>
+/// The procedure of every line that drains a Kafka backlog, so they compare: the consumer under test is connected and
+/// reading an empty topic of a fresh broker, the producer is connected, then the producer sends all the events as fast
+/// as it can (lz4) while the consumer reads (the local broker keeps only 5 MiB per partition, so the log cannot be
+/// filled first). The clock runs from the producer's first send to the last event done. A run that makes no progress
+/// for a minute fails.
+/// </summary>
+public static class BacklogDrain
+{
+    public static readonly TimeSpan StallTimeout = TimeSpan.FromSeconds(60);
+
+    /// <param name="kafka">Broker and topic, empty.</param>
+    /// <param name="producer">Connected to <paramref name="kafka"/>.</param>
+    /// <param name="events">Events to produce and wait for.</param>
+    /// <param name="done">Events done so far (for progress and stall detection).</param>
+    /// <param name="untilDone">Started before the producer; completes with the Stopwatch timestamp of the last event done.</param>
+    /// <param name="checkHealthy">Throws when the consumer under test has died.</param>
+    /// <param name="cancellationToken">Stops everything.</param>
+    public static async Task<BacklogDrainResult> RunAsync(
+        LocalKafkaBroker kafka,
+        EventProducer producer,
+        long events,
+        Func<long> done,
+        Func<CancellationToken, Task<long>> untilDone,
+        Action checkHealthy,
+        CancellationToken cancellationToken)
+    {
+        using var abort = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var consuming = untilDone(abort.Token);
+        var started = Stopwatch.GetTimestamp();
+        var producing = producer.ProduceAsync(events, 0, abort.Token);
+        long? producerFinished = null;
+        long doneWhenProducerFinished = 0;
+        var lastDone = done();
+        var lastProgress = Stopwatch.GetTimestamp();
+        try
+        {
+            while (!consuming.IsCompleted)
+            {
+                await Task.WhenAny(consuming, Task.Delay(100, cancellationToken));
+                if (producerFinished is null && producing.IsCompleted)
+                {
+                    await producing;
+                    producerFinished = Stopwatch.GetTimestamp();
+                    doneWhenProducerFinished = done();
+                    ThrowIfRetentionDroppedEvents(kafka);
+                }
+
+                checkHealthy();
+                var now = done();
+                if (now != lastDone)
+                {
+                    (lastDone, lastProgress) = (now, Stopwatch.GetTimestamp());
+                }
+                else if (Stopwatch.GetElapsedTime(lastProgress) > StallTimeout)
+                {
+                    throw new TimeoutException($"no progress for {StallTimeout.TotalSeconds:F0} s at {now:N0} of {events:N0} events");
+                }
+            }
+
+            var finished = await consuming;
+            var produced = await producing;
+            return new BacklogDrainResult(
+                events,
+                Stopwatch.GetElapsedTime(started, finished),
+                produced,
+                producerFinished is null ? events : doneWhenProducerFinished,
+                producerFinished is { } at ? Stopwatch.GetElapsedTime(at, finished) : TimeSpan.Zero);
+        }
+        finally
+        {
+            await abort.CancelAsync();
+            await Task.WhenAll(consuming, producing).ContinueWith(_ => { }, CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
+        }
+    }
+
+    private static void ThrowIfRetentionDroppedEvents(LocalKafkaBroker kafka)
+    {
+        var dropped = kafka.QueryWatermarks().Sum(w => w.Low.Value);
+        if (dropped > 0)
+        {
+            throw new InvalidOperationException(
+                $"the local broker's retention (5 MiB per partition) dropped the first {dropped:N0} events of the backlog: use fewer --events or more --partitions");
+        }
+    }
+}

@@ -1,0 +1,102 @@
+using System.Diagnostics;
+using UserEvents.Orleans.Benchmarks.Measuring;
+
+namespace UserEvents.Orleans.Benchmarks.Scenarios;
+
+/// <summary>
+/// ours: a fresh database and broker, and the built silo started as a user would (environment variables only, defaults
+/// for every tuning setting, KAFKA_STARTING_OFFSETS=earliest), with a <see cref="CheckpointWatcher"/> on its checkpoints.
+/// Ready when every partition's receiver has pinned its checkpoint, i.e. reads.
+/// </summary>
+public sealed class SiloUnderTest : IAsyncDisposable
+{
+    public static readonly TimeSpan WatchInterval = TimeSpan.FromMilliseconds(10);
+    private static readonly TimeSpan ReadyTimeout = TimeSpan.FromSeconds(120);
+
+    private SiloUnderTest(ScratchDatabase database, LocalKafkaBroker kafka, SiloProcess process, CheckpointWatcher watcher, TimeSpan startup)
+    {
+        Database = database;
+        Kafka = kafka;
+        Process = process;
+        Watcher = watcher;
+        Startup = startup;
+    }
+
+    public ScratchDatabase Database { get; }
+
+    public LocalKafkaBroker Kafka { get; }
+
+    public SiloProcess Process { get; }
+
+    public CheckpointWatcher Watcher { get; }
+
+    /// <summary>From process start to every partition pinned.</summary>
+    public TimeSpan Startup { get; }
+
+    public static async Task<SiloUnderTest> StartAsync(BenchmarkContext context, CancellationToken cancellationToken)
+    {
+        var database = await context.CreateDatabaseAsync("ours", cancellationToken);
+        LocalKafkaBroker? kafka = null;
+        SiloProcess? process = null;
+        CheckpointWatcher? watcher = null;
+        try
+        {
+            kafka = await context.StartKafkaAsync(cancellationToken);
+            var started = Stopwatch.GetTimestamp();
+            process = new SiloProcess("silo", Environment(context, database, kafka), Path.Combine(context.LogDirectory, "silo.log"));
+            process.Launch();
+            watcher = new CheckpointWatcher(database.DataSource, kafka.Topic, WatchInterval);
+            watcher.Start();
+            while (watcher.PinnedPartitions < kafka.Partitions)
+            {
+                process.ThrowIfExited();
+                if (Stopwatch.GetElapsedTime(started) > ReadyTimeout)
+                {
+                    throw new TimeoutException($"the silo did not read all {kafka.Partitions} partitions within {ReadyTimeout.TotalSeconds:F0} s:{System.Environment.NewLine}{process.RecentOutput}");
+                }
+
+                await Task.Delay(50, cancellationToken);
+            }
+
+            return new SiloUnderTest(database, kafka, process, watcher, Stopwatch.GetElapsedTime(started));
+        }
+        catch
+        {
+            await DisposeAllAsync(watcher, process, kafka, database);
+            throw;
+        }
+    }
+
+    public ValueTask DisposeAsync() => DisposeAllAsync(Watcher, Process, Kafka, Database);
+
+    private static Dictionary<string, string> Environment(BenchmarkContext context, ScratchDatabase database, LocalKafkaBroker kafka)
+    {
+        var environment = SiloEnvironment.For(kafka.BootstrapServers, kafka.Topic, database.ConnectionString, "bench-" + context.RunId, migrate: false);
+        foreach (var (name, value) in context.Plan.SiloEnvironment)
+        {
+            environment[name] = value;
+        }
+
+        return environment;
+    }
+
+    private static async ValueTask DisposeAllAsync(CheckpointWatcher? watcher, SiloProcess? process, LocalKafkaBroker? kafka, ScratchDatabase database)
+    {
+        if (watcher is not null)
+        {
+            await watcher.DisposeAsync();
+        }
+
+        if (process is not null)
+        {
+            await process.DisposeAsync();
+        }
+
+        if (kafka is not null)
+        {
+            await kafka.DisposeAsync();
+        }
+
+        await database.DisposeAsync();
+    }
+}
