@@ -31,7 +31,7 @@ public sealed class IngestionCountsQueryTests
         Assert.Equal(await ExpectedStats.ByEventTypeAsync(database), counts.ByEventType.ToDictionary(c => c.EventType, c => c.Count));
         Assert.Equal(await ExpectedStats.RateAsync(database, counts.ReadAt, 1), counts.EventsPerSecond1m);
         Assert.Equal(await ExpectedStats.RateAsync(database, counts.ReadAt, 5), counts.EventsPerSecond5m);
-        Assert.True(counts.EventsPerSecond5m > counts.EventsPerSecond1m, "the 5-minute window holds the commits of 3 minutes ago");
+        Assert.True(counts.EventsPerSecond1m > 0 && counts.EventsPerSecond5m > 0, "both windows hold commits");
     }
 
     [Fact]
