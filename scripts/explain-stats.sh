@@ -19,6 +19,9 @@ if [[ -z "${REUSE:-}" ]]; then
   $P -d postgres -c "CREATE DATABASE $DB"
   [[ -n "${KEEP_DB:-}" ]] || trap '$P -d postgres -c "DROP DATABASE IF EXISTS $DB" >/dev/null' EXIT
   for f in "$ROOT"/sql/0*.sql; do $P -d "$DB" -f "$f" >/dev/null; done
+  # The migrator's journal, so that a silo started on this database (POSTGRES_MIGRATE=false) finds the schema.
+  $P -d "$DB" -c "CREATE TABLE schemaversions (schemaversionsid serial CONSTRAINT \"PK_schemaversions_Id\" PRIMARY KEY, scriptname varchar(255) NOT NULL, applied timestamp NOT NULL);
+    INSERT INTO schemaversions (scriptname, applied) SELECT 'sql.' || f, now() FROM unnest(string_to_array('$(cd "$ROOT/sql" && ls 0*.sql | paste -sd,)', ',')) f"
   start=$(date +%s)
   # 6 Kafka partitions, offsets i / 6, one flush (processed_at) per FLUSH offsets of a partition, 1 in 100 a dead letter;
   # all of it in the 30 days before the legacy partition's bound.

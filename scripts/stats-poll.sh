@@ -36,5 +36,5 @@ n=${#latencies[@]}
 pick() { echo "$sorted" | sed -n "$(( ($1 * n + 99) / 100 ))p" | awk '{printf "%.1f", $1 * 1000}'; }
 echo "polls: $n of $URL/api/stats over $(printf '%.1f' "$elapsed") s"
 echo "latency ms: p50 $(pick 50), p95 $(pick 95), max $(echo "$sorted" | tail -1 | awk '{printf "%.1f", $1 * 1000}')"
-echo "PostgreSQL CPU, backends of $POLL_DB: $(echo "scale=2; 100 * $used / $TICKS / $elapsed" | bc -l)% of one core ($used ticks of 1/$TICKS s)"
-echo "PostgreSQL CPU, whole server (every database): $(echo "scale=2; 100 * $server_used / $TICKS / $elapsed" | bc -l)% of one core"
+echo "PostgreSQL CPU, backends of $POLL_DB: $(echo "100 * $used / $TICKS / $elapsed" | bc -l | xargs printf '%.2f')% of one core ($used ticks of 1/$TICKS s)"
+echo "PostgreSQL CPU, whole server (every database): $(echo "100 * $server_used / $TICKS / $elapsed" | bc -l | xargs printf '%.2f')% of one core"
