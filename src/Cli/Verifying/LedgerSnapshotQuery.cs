@@ -96,6 +96,12 @@ public static class LedgerSnapshotQuery
         var recounts = new List<DeepRecount>();
         if (deep is not null)
         {
+            // The recount sorts a window's offsets; with the default work_mem (4 MB) that sort spills to disk.
+            await using (var memory = new NpgsqlCommand("SET LOCAL work_mem = '64MB'", connection))
+            {
+                await memory.ExecuteNonQueryAsync(cancellationToken);
+            }
+
             foreach (var verdict in VerifyJudgement.Judge(checkpoints, resets, summaries).Where(v => deep.Covers(v.Partition) && v.Start is not null && v.End is not null))
             {
                 recounts.Add(await DeepRecountQuery.RecountAsync(connection, topic, verdict, deep, cancellationToken));
