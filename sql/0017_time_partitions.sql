@@ -71,7 +71,8 @@ SELECT event_partitions_convert('user_events', 'processed_at');
 SELECT event_partitions_convert('user_events_rejected', 'received_at');
 
 -- Indexes, declared on the parents so that every partition has them (existing equivalent indexes of the legacy
--- partition are attached, not rebuilt). docs/INDEXES.md says which query each one serves.
+-- partition are attached, not rebuilt). docs/INDEXES.md says which query each one serves. They keep the names of
+-- the scripts before, so running every script again by hand creates no duplicate.
 DO $$
 BEGIN
     IF NOT EXISTS (SELECT 1 FROM pg_constraint WHERE conrelid = 'user_events'::regclass AND contype = 'p') THEN
@@ -82,15 +83,15 @@ BEGIN
     END IF;
 END
 $$;
-CREATE INDEX IF NOT EXISTS idx_user_events_user_ts ON user_events (user_id, event_timestamp DESC);
-CREATE INDEX IF NOT EXISTS idx_user_events_movie_ts ON user_events (movie_id, event_timestamp DESC);
-CREATE INDEX IF NOT EXISTS idx_user_events_event_ts_brin ON user_events USING brin (event_timestamp) WITH (autosummarize = on);
-CREATE INDEX IF NOT EXISTS idx_user_events_processed_brin ON user_events USING brin (processed_at) WITH (autosummarize = on);
+CREATE INDEX IF NOT EXISTS idx_user_events_user_id_timestamp ON user_events (user_id, event_timestamp DESC);
+CREATE INDEX IF NOT EXISTS idx_user_events_movie_id_timestamp ON user_events (movie_id, event_timestamp DESC);
+CREATE INDEX IF NOT EXISTS idx_user_events_timestamp_brin ON user_events USING brin (event_timestamp) WITH (autosummarize = on);
+CREATE INDEX IF NOT EXISTS idx_user_events_processed_at ON user_events USING brin (processed_at) WITH (autosummarize = on);
 -- Where each Kafka record is: verify's deep mode and the proof of a new log read rows by position. Each Kafka partition
 -- appends at its own end of this B-tree, so it costs the COPY little (docs/INDEXES.md has the measurement).
 CREATE INDEX IF NOT EXISTS idx_user_events_position ON user_events (kafka_partition, kafka_log_generation, kafka_offset);
 
-CREATE INDEX IF NOT EXISTS idx_user_events_rejected_received_brin ON user_events_rejected USING brin (received_at) WITH (autosummarize = on);
+CREATE INDEX IF NOT EXISTS idx_user_events_rejected_received_at ON user_events_rejected USING brin (received_at) WITH (autosummarize = on);
 CREATE INDEX IF NOT EXISTS idx_user_events_rejected_position ON user_events_rejected (kafka_partition, kafka_log_generation, kafka_offset);
 
 -- The legacy partition's own copies of the indexes above are no longer needed.
@@ -226,8 +227,50 @@ SELECT event_type,
 FROM event_type_counts
 GROUP BY event_type;
 
--- Runtime role: the commit writes counters and the ledger; maintenance creates and drops partitions through
+-- The seed's view and functions were bound to the table that is now the legacy partition: bind them to the parent.
+-- (Same names, same columns; the functions return the parent's row type, which has kafka_log_generation besides.)
+CREATE OR REPLACE VIEW user_events_stats AS
+SELECT event_type,
+       count(*)                 AS event_count,
+       count(DISTINCT user_id)  AS unique_users,
+       count(DISTINCT movie_id) AS unique_movies,
+       min(event_timestamp)     AS first_event,
+       max(event_timestamp)     AS last_event
+FROM user_events
+GROUP BY event_type;
+
+DO $$
+BEGIN
+    -- Only while they still return the legacy partition's row type (keeps the script idempotent).
+    IF EXISTS (SELECT 1 FROM pg_proc WHERE proname IN ('get_recent_events', 'get_user_events') AND prorettype <> 'user_events'::regtype) THEN
+        DROP FUNCTION IF EXISTS get_recent_events(integer);
+        DROP FUNCTION IF EXISTS get_user_events(integer, integer);
+    END IF;
+END
+$$;
+
+-- The most recently stored events (newest first); ids grow in commit order.
+CREATE OR REPLACE FUNCTION get_recent_events(p_limit integer DEFAULT 10)
+RETURNS SETOF user_events
+LANGUAGE sql STABLE AS
+$$
+    SELECT * FROM user_events ORDER BY id DESC LIMIT p_limit;
+$$;
+
+-- One user's events, newest event time first.
+CREATE OR REPLACE FUNCTION get_user_events(p_user_id integer, p_limit integer DEFAULT 100)
+RETURNS SETOF user_events
+LANGUAGE sql STABLE AS
+$$
+    SELECT * FROM user_events WHERE user_id = p_user_id ORDER BY event_timestamp DESC LIMIT p_limit;
+$$;
+
+-- Runtime role: the same rights on the partitioned tables as 0014 gave on the plain ones (rights are checked on the
+-- parent; partitions need none). The commit writes counters and the ledger; maintenance creates and drops partitions through
 -- SECURITY DEFINER functions (the silos' role does not own the tables) and prunes the minute counters.
+GRANT SELECT, INSERT ON user_events, user_events_rejected TO user_events_runtime;
+GRANT SELECT ON user_events_stats TO user_events_runtime;
+GRANT EXECUTE ON FUNCTION get_recent_events(integer), get_user_events(integer, integer) TO user_events_runtime;
 GRANT SELECT, INSERT, UPDATE, DELETE ON event_type_counts, rejected_counts, ingest_minutes TO user_events_runtime;
 GRANT SELECT, INSERT ON kafka_commit_ledger TO user_events_runtime;
 GRANT SELECT ON event_partitions, user_events_stats_fast TO user_events_runtime;

@@ -13,10 +13,14 @@ public interface IKafkaRecordDecoder
     object Decode(KafkaRecordRange range, IReadOnlyList<ConsumeResult<byte[]?, byte[]?>> records);
 }
 
-/// <summary>A contiguous offset range [<see cref="FromOffset"/>, <see cref="ToOffset"/>) of one partition.</summary>
+/// <summary>
+/// A contiguous offset range [<see cref="FromOffset"/>, <see cref="ToOffset"/>) of one partition, in the partition's log
+/// generation <see cref="LogGeneration"/> (see <see cref="KafkaCheckpoint"/>).
+/// </summary>
 [GenerateSerializer, Immutable]
 public readonly record struct KafkaRecordRange(
     [property: Id(0)] string Topic,
     [property: Id(1)] int Partition,
     [property: Id(2)] long FromOffset,
-    [property: Id(3)] long ToOffset);
+    [property: Id(3)] long ToOffset,
+    [property: Id(4)] int LogGeneration = 0);

@@ -34,6 +34,7 @@ internal sealed partial class KafkaPartitionReceiver : IQueueAdapterReceiver
     private int startFailures;
     private long nextStartAttempt;
     private long nextOffset;
+    private int logGeneration;
     private long sequenceNumber;
     private long? outOfRangeSince;
 
@@ -264,20 +265,22 @@ internal sealed partial class KafkaPartitionReceiver : IQueueAdapterReceiver
             .Build();
         try
         {
-            var checkpoint = await checkpoints.ReadAsync(options.Topic, Partition, cancellationToken);
-            if (checkpoint is null)
+            var topicId = await KafkaTopicId.ReadAsync(newConsumer, options.Topic, options.MetadataTimeout, logger, cancellationToken);
+            var stored = await checkpoints.ReadAsync(options.Topic, Partition, cancellationToken);
+            if (stored is not { } checkpoint)
             {
                 var watermarks = await Task.Run(() => newConsumer.QueryWatermarkOffsets(topicPartition, options.MetadataTimeout), cancellationToken);
                 var start = options.StartingOffsets == KafkaStartingOffsets.Earliest ? watermarks.Low.Value : watermarks.High.Value;
-                checkpoint = await checkpoints.PinAsync(options.Topic, Partition, start, cancellationToken);
-                LogPinned(options.Topic, Partition, options.StartingOffsets, checkpoint.Value, watermarks.Low.Value, watermarks.High.Value);
+                checkpoint = await checkpoints.PinAsync(options.Topic, Partition, start, topicId, cancellationToken);
+                LogPinned(options.Topic, Partition, options.StartingOffsets, checkpoint.NextOffset, watermarks.Low.Value, watermarks.High.Value);
             }
 
-            await ClaimAsync(cancellationToken);
-            newConsumer.Assign(new TopicPartitionOffset(topicPartition, new Offset(checkpoint.Value)));
-            Volatile.Write(ref nextOffset, checkpoint.Value);
-            sequenceNumber = checkpoint.Value;
-            stallWatch.Reset(checkpoint.Value);
+            await ClaimAsync(topicId, cancellationToken);
+            newConsumer.Assign(new TopicPartitionOffset(topicPartition, new Offset(checkpoint.NextOffset)));
+            Volatile.Write(ref nextOffset, checkpoint.NextOffset);
+            logGeneration = checkpoint.LogGeneration;
+            sequenceNumber = checkpoint.NextOffset;
+            stallWatch.Reset(checkpoint.NextOffset);
             lock (consumerGate)
             {
                 cancellationToken.ThrowIfCancellationRequested();
@@ -286,7 +289,7 @@ internal sealed partial class KafkaPartitionReceiver : IQueueAdapterReceiver
 
             lagTracking?.Dispose();
             lagTracking = metrics.TrackLag(options.Topic, Partition, CurrentLag);
-            LogStarted(options.Topic, Partition, checkpoint.Value);
+            LogStarted(options.Topic, Partition, checkpoint.NextOffset);
         }
         catch
         {
@@ -314,7 +317,7 @@ internal sealed partial class KafkaPartitionReceiver : IQueueAdapterReceiver
         // unless the consumer was moved back, in which case it starts at the first record.
         var from = first >= nextOffset ? nextOffset : first;
         var to = records[^1].Offset.Value + 1;
-        var range = new KafkaRecordRange(options.Topic, Partition, from, to);
+        var range = new KafkaRecordRange(options.Topic, Partition, from, to, logGeneration);
         var container = new KafkaBatchContainer(streamId, new EventSequenceTokenV2(sequenceNumber), range, decoder.Decode(range, records));
         // Only a built container moves the position: a read that fails before leaves the records to be read again.
         sequenceNumber++;
@@ -323,11 +326,11 @@ internal sealed partial class KafkaPartitionReceiver : IQueueAdapterReceiver
         return container;
     }
 
-    private async Task ClaimAsync(CancellationToken cancellationToken)
+    private async Task ClaimAsync(string? topicId, CancellationToken cancellationToken)
     {
         try
         {
-            await checkpoints.ClaimAsync(options.Topic, Partition, owner, cancellationToken);
+            await checkpoints.ClaimAsync(options.Topic, Partition, owner, topicId, cancellationToken);
         }
         catch (Exception exception) when (exception is not OperationCanceledException)
         {
@@ -343,10 +346,10 @@ internal sealed partial class KafkaPartitionReceiver : IQueueAdapterReceiver
             return;
         }
 
-        long? checkpoint;
+        KafkaCheckpoint? stored;
         try
         {
-            checkpoint = await checkpoints.ReadAsync(options.Topic, Partition, cancellationToken);
+            stored = await checkpoints.ReadAsync(options.Topic, Partition, cancellationToken);
         }
         catch (Exception exception)
         {
@@ -354,15 +357,16 @@ internal sealed partial class KafkaPartitionReceiver : IQueueAdapterReceiver
             return;
         }
 
-        if (checkpoint is null || !stallWatch.IsStalled(checkpoint.Value))
+        if (stored is not { } checkpoint || !stallWatch.IsStalled(checkpoint.NextOffset))
         {
             return;
         }
 
-        LogRewinding(options.Topic, Partition, checkpoint.Value, nextOffset, options.StalledCheckpointTimeout);
-        current.Seek(new TopicPartitionOffset(topicPartition, new Offset(checkpoint.Value)));
-        Volatile.Write(ref nextOffset, checkpoint.Value);
-        stallWatch.Reset(checkpoint.Value);
+        LogRewinding(options.Topic, Partition, checkpoint.NextOffset, nextOffset, options.StalledCheckpointTimeout);
+        current.Seek(new TopicPartitionOffset(topicPartition, new Offset(checkpoint.NextOffset)));
+        Volatile.Write(ref nextOffset, checkpoint.NextOffset);
+        logGeneration = checkpoint.LogGeneration;
+        stallWatch.Reset(checkpoint.NextOffset);
     }
 
     /// <summary>
@@ -377,8 +381,9 @@ internal sealed partial class KafkaPartitionReceiver : IQueueAdapterReceiver
         try
         {
             var checkpoint = await checkpoints.ReadAsync(options.Topic, Partition, cancellationToken);
-            if (checkpoint is { } stored && stored < nextOffset)
+            if (checkpoint is { } read && read.LogGeneration == logGeneration && read.NextOffset < nextOffset)
             {
+                var stored = read.NextOffset;
                 if (time.GetElapsedTime(outOfRangeSince!.Value) < options.StalledCheckpointTimeout)
                 {
                     return;
@@ -393,17 +398,23 @@ internal sealed partial class KafkaPartitionReceiver : IQueueAdapterReceiver
             }
 
             var watermarks = await Task.Run(() => current.QueryWatermarkOffsets(topicPartition, options.MetadataTimeout), cancellationToken);
-            var reset = await checkpoints.ResetOutOfRangeAsync(options.Topic, Partition, watermarks.Low.Value, watermarks.High.Value, cancellationToken);
+            var topicId = await KafkaTopicId.ReadAsync(current, options.Topic, options.MetadataTimeout, logger, cancellationToken);
+            var lastRecord = checkpoint is { } beyond && beyond.NextOffset > watermarks.High.Value && watermarks.High.Value > watermarks.Low.Value
+                ? await Task.Run(() => ReadLastRecord(current, watermarks.High.Value - 1), cancellationToken)
+                : null;
+            var reset = await checkpoints.ResetOutOfRangeAsync(options.Topic, Partition, watermarks.Low.Value, watermarks.High.Value, topicId, lastRecord, cancellationToken);
             if (reset.Changed)
             {
-                LogCheckpointReset(options.Topic, Partition, reset.Previous, reset.Current, watermarks.Low.Value, watermarks.High.Value);
+                LogCheckpointReset(
+                    options.Topic, Partition, reset.Previous.NextOffset, reset.Previous.LogGeneration, reset.Current.NextOffset, reset.Current.LogGeneration, watermarks.Low.Value, watermarks.High.Value);
             }
 
-            current.Assign(new TopicPartitionOffset(topicPartition, new Offset(reset.Current)));
-            Volatile.Write(ref nextOffset, reset.Current);
-            stallWatch.Reset(reset.Current);
+            current.Assign(new TopicPartitionOffset(topicPartition, new Offset(reset.Current.NextOffset)));
+            Volatile.Write(ref nextOffset, reset.Current.NextOffset);
+            logGeneration = reset.Current.LogGeneration;
+            stallWatch.Reset(reset.Current.NextOffset);
             outOfRangeSince = null;
-            LogResumed(options.Topic, Partition, reset.Current);
+            LogResumed(options.Topic, Partition, reset.Current.NextOffset);
         }
         catch (Exception exception) when (exception is KafkaException or InvalidOperationException or System.Data.Common.DbException or TimeoutException)
         {
@@ -411,11 +422,42 @@ internal sealed partial class KafkaPartitionReceiver : IQueueAdapterReceiver
         }
     }
 
+    /// <summary>
+    /// The record at <paramref name="offset"/> (the log's last), decoded, so the checkpoint store can tell a log that lost its
+    /// tail (that record is the one stored) from a new log (it is not); null when it cannot be read in time.
+    /// </summary>
+    private KafkaLogProbe? ReadLastRecord(IConsumer<byte[]?, byte[]?> current, long offset)
+    {
+        current.Assign(new TopicPartitionOffset(topicPartition, new Offset(offset)));
+        var deadline = time.GetTimestamp();
+        while (time.GetElapsedTime(deadline) < options.MetadataTimeout)
+        {
+            try
+            {
+                var result = current.Consume(TimeSpan.FromMilliseconds(100));
+                if (result is { IsPartitionEOF: false } && result.Offset.Value == offset)
+                {
+                    return new KafkaLogProbe(offset, decoder.Decode(new KafkaRecordRange(options.Topic, Partition, offset, offset + 1, logGeneration), [result]));
+                }
+            }
+            catch (ConsumeException exception)
+            {
+                LogProbeReadFailed(options.Topic, Partition, offset, exception.Error.Reason);
+                return null;
+            }
+        }
+
+        return null;
+    }
+
+    [LoggerMessage(EventId = 3031, Level = LogLevel.Warning, Message = "Kafka {Topic}[{Partition}] could not read the log's last record at {Offset} to tell a truncated log from a new one ({Reason}); the log counts as the same")]
+    private partial void LogProbeReadFailed(string topic, int partition, long offset, string reason);
+
     [LoggerMessage(EventId = 3000, Level = LogLevel.Warning, Message = "Kafka {Topic}[{Partition}] position {Offset} is outside the partition's log ({Reason}); resuming once the batches already read are stored")]
     private partial void LogOutOfRange(string topic, int partition, long offset, string reason);
 
-    [LoggerMessage(EventId = 3001, Level = LogLevel.Critical, Message = "Kafka {Topic}[{Partition}] checkpoint {Previous} lay outside the log [{Low}, {High}]: moved to {Current} and recorded in kafka_offset_resets")]
-    private partial void LogCheckpointReset(string topic, int partition, long previous, long current, long low, long high);
+    [LoggerMessage(EventId = 3001, Level = LogLevel.Critical, Message = "Kafka {Topic}[{Partition}] checkpoint {Previous} (log generation {PreviousGeneration}) lay outside the log [{Low}, {High}]: moved to {Current} (log generation {CurrentGeneration}) and recorded in kafka_offset_resets")]
+    private partial void LogCheckpointReset(string topic, int partition, long previous, int previousGeneration, long current, int currentGeneration, long low, long high);
 
     [LoggerMessage(EventId = 3002, Level = LogLevel.Information, Message = "Kafka {Topic}[{Partition}] reading again from {Offset}")]
     private partial void LogResumed(string topic, int partition, long offset);

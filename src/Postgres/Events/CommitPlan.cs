@@ -1,4 +1,5 @@
 using UserEvents.Orleans.Contracts;
+using UserEvents.Orleans.Streaming.Kafka;
 
 namespace UserEvents.Orleans.Postgres.Events;
 
@@ -8,13 +9,16 @@ namespace UserEvents.Orleans.Postgres.Events;
 /// checkpoint at or past the batch's end: already stored; checkpoint inside [from, to): store the records at or
 /// after the checkpoint (all of them when it equals from; a batch overlapping one stored by a silo that just lost
 /// the partition is trimmed) and move the checkpoint to the end; checkpoint before the start or missing: a gap, store nothing.
+/// A batch read from an older log generation than the checkpoint's is already stored (its log was replaced: what it
+/// holds was stored under that generation, or is gone from Kafka); one from a newer generation is a gap.
 /// </summary>
 public sealed class CommitPlan
 {
-    private CommitPlan(BatchPlan[] batches, Dictionary<PartitionKey, long> newCheckpoints)
+    private CommitPlan(BatchPlan[] batches, Dictionary<PartitionKey, CheckpointMove> moves)
     {
         Batches = batches;
-        NewCheckpoints = newCheckpoints;
+        Moves = moves;
+        NewCheckpoints = moves.ToDictionary(m => m.Key, m => m.Value.To);
     }
 
     /// <summary>One entry per input batch, in input order.</summary>
@@ -23,17 +27,26 @@ public sealed class CommitPlan
     /// <summary>The checkpoints that move, with their new values.</summary>
     public IReadOnlyDictionary<PartitionKey, long> NewCheckpoints { get; }
 
-    public static CommitPlan Create(IReadOnlyList<UserEventBatch> batches, IReadOnlyDictionary<PartitionKey, long> checkpoints)
+    /// <summary>Per partition whose checkpoint moves: the range it moves over (one ledger entry).</summary>
+    public IReadOnlyDictionary<PartitionKey, CheckpointMove> Moves { get; }
+
+    public static CommitPlan Create(IReadOnlyList<UserEventBatch> batches, IReadOnlyDictionary<PartitionKey, KafkaCheckpoint> checkpoints)
     {
         var plans = new BatchPlan[batches.Count];
-        var running = new Dictionary<PartitionKey, long>(checkpoints);
-        var moved = new Dictionary<PartitionKey, long>();
+        var running = checkpoints.ToDictionary(c => c.Key, c => c.Value.NextOffset);
+        var moves = new Dictionary<PartitionKey, CheckpointMove>();
         var order = Enumerable.Range(0, batches.Count).OrderBy(i => batches[i].FromOffset);
         foreach (var index in order)
         {
             var batch = batches[index];
             var key = new PartitionKey(batch.Topic, batch.Partition);
-            if (!running.TryGetValue(key, out var checkpoint) || checkpoint < batch.FromOffset)
+            var known = checkpoints.TryGetValue(key, out var stored);
+            var checkpoint = known ? running[key] : 0;
+            if (known && batch.LogGeneration < stored.LogGeneration)
+            {
+                plans[index] = new BatchPlan(batch, BatchCommitStatus.AlreadyStored, checkpoint, 0, 0);
+            }
+            else if (!known || batch.LogGeneration > stored.LogGeneration || checkpoint < batch.FromOffset)
             {
                 plans[index] = new BatchPlan(batch, BatchCommitStatus.Gap, checkpoint, 0, 0);
             }
@@ -45,12 +58,13 @@ public sealed class CommitPlan
             {
                 var firstEvent = FirstAtOrAfter(batch.Events, checkpoint, static e => e.Offset);
                 var firstRejection = FirstAtOrAfter(batch.Rejections, checkpoint, static r => r.Offset);
-                running[key] = moved[key] = batch.ToOffset;
+                running[key] = batch.ToOffset;
+                moves[key] = new CheckpointMove(stored.LogGeneration, stored.NextOffset, batch.ToOffset);
                 plans[index] = new BatchPlan(batch, BatchCommitStatus.Committed, batch.ToOffset, firstEvent, firstRejection);
             }
         }
 
-        return new CommitPlan(plans, moved);
+        return new CommitPlan(plans, moves);
     }
 
     private static int FirstAtOrAfter<T>(T[] items, long offset, Func<T, long> offsetOf)
@@ -64,6 +78,9 @@ public sealed class CommitPlan
         return index;
     }
 }
+
+/// <summary>A checkpoint moving over [<paramref name="From"/>, <paramref name="To"/>) of log generation <paramref name="LogGeneration"/>.</summary>
+public readonly record struct CheckpointMove(int LogGeneration, long From, long To);
 
 /// <summary>A topic partition.</summary>
 public readonly record struct PartitionKey(string Topic, int Partition);

@@ -4,10 +4,10 @@ using UserEvents.Orleans.Contracts;
 namespace UserEvents.Orleans.Postgres.Events;
 
 /// <summary>One row of <c>user_events</c> to write, with the index of the flushed batch it belongs to.</summary>
-public readonly record struct EventRow(int BatchIndex, int Partition, UserEvent Event);
+public readonly record struct EventRow(int BatchIndex, int Partition, UserEvent Event, int LogGeneration = 0);
 
 /// <summary>One row of <c>user_events_rejected</c> to write, with the index of the flushed batch it belongs to.</summary>
-public readonly record struct DeadLetterRow(int BatchIndex, int Partition, RejectedRecord Record)
+public readonly record struct DeadLetterRow(int BatchIndex, int Partition, RejectedRecord Record, int LogGeneration = 0)
 {
     /// <summary>
     /// The dead letter of an event PostgreSQL refused: the decoded event's fields as JSON (the raw bytes are not kept
@@ -27,7 +27,7 @@ public readonly record struct DeadLetterRow(int BatchIndex, int Partition, Rejec
         }
 
         var reason = $"PostgreSQL refused the event ({refusal})";
-        return new DeadLetterRow(row.BatchIndex, row.Partition, new RejectedRecord(row.Event.Offset, null, buffer.ToArray(), reason));
+        return new DeadLetterRow(row.BatchIndex, row.Partition, new RejectedRecord(row.Event.Offset, null, buffer.ToArray(), reason), row.LogGeneration);
     }
 }
 
@@ -54,12 +54,12 @@ public sealed class FlushRows
             var batch = batchPlan.Batch;
             for (var i = batchPlan.FirstEvent; batchPlan.EventsToWrite > 0 && i < batch.Events.Length; i++)
             {
-                events.Add(new EventRow(b, batch.Partition, batch.Events[i]));
+                events.Add(new EventRow(b, batch.Partition, batch.Events[i], batch.LogGeneration));
             }
 
             for (var i = batchPlan.FirstRejection; batchPlan.RejectionsToWrite > 0 && i < batch.Rejections.Length; i++)
             {
-                deadLetters.Add(new DeadLetterRow(b, batch.Partition, batch.Rejections[i]));
+                deadLetters.Add(new DeadLetterRow(b, batch.Partition, batch.Rejections[i], batch.LogGeneration));
             }
         }
 

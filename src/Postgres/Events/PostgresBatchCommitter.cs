@@ -2,13 +2,14 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using UserEvents.Orleans.Contracts;
+using UserEvents.Orleans.Streaming.Kafka;
 
 namespace UserEvents.Orleans.Postgres.Events;
 
 /// <summary>
 /// Stores a group of batches in ONE transaction: read the partitions' checkpoints, decide with <see cref="CommitPlan"/>,
 /// binary-COPY the events and dead letters, lock the checkpoints that move and check that nobody moved them meanwhile,
-/// move them, commit. Either all of it is durable or none of it.
+/// move them, write the ledger entries and counters (<see cref="CommitBookkeeping"/>), commit. Either all of it is durable or none of it.
 /// </summary>
 /// <remarks>
 /// The checkpoint rows are locked only after the COPY, for three short statements: a client that stops in the middle
@@ -25,7 +26,7 @@ public sealed partial class PostgresBatchCommitter(NpgsqlDataSource dataSource, 
         "SELECT set_config('idle_in_transaction_session_timeout', $1, true), set_config('lock_timeout', $2, true)";
 
     private const string ReadCheckpoints = """
-        SELECT c.topic, c.partition, c.next_offset
+        SELECT c.topic, c.partition, c.next_offset, c.log_generation
         FROM kafka_checkpoints c
         JOIN unnest($1::text[], $2::integer[]) AS k(topic, partition) ON c.topic = k.topic AND c.partition = k.partition
         """;
@@ -82,7 +83,8 @@ public sealed partial class PostgresBatchCommitter(NpgsqlDataSource dataSource, 
             }
 
             var refusedPerBatch = new int[batches.Count];
-            Write(connection, transaction, plan, isolateRefusedRows, refusedPerBatch, cancellationToken);
+            var processedAt = time.GetUtcNow();
+            var tally = Write(connection, transaction, plan, isolateRefusedRows, refusedPerBatch, processedAt, cancellationToken);
             var moving = plan.NewCheckpoints.Keys.ToArray();
             var locked = Checkpoints(connection, LockCheckpoints, moving);
             if (moving.Any(k => !locked.TryGetValue(k, out var now) || now != read[k]))
@@ -98,6 +100,7 @@ public sealed partial class PostgresBatchCommitter(NpgsqlDataSource dataSource, 
             }
 
             MoveCheckpointsTo(connection, plan.NewCheckpoints);
+            CommitBookkeeping.Write(connection, plan, tally, processedAt);
             transaction.Commit();
             return plan.Batches.Select((b, i) => Outcome(b, refusedPerBatch[i])).ToArray();
         }
@@ -109,10 +112,10 @@ public sealed partial class PostgresBatchCommitter(NpgsqlDataSource dataSource, 
         return outcome with { EventsWritten = outcome.EventsWritten - refusedEvents, RejectionsWritten = outcome.RejectionsWritten + refusedEvents };
     }
 
-    private void Write(NpgsqlConnection connection, NpgsqlTransaction transaction, CommitPlan plan, bool isolateRefusedRows, int[] refusedPerBatch, CancellationToken cancellationToken)
+    private FlushTally Write(NpgsqlConnection connection, NpgsqlTransaction transaction, CommitPlan plan, bool isolateRefusedRows, int[] refusedPerBatch, DateTimeOffset processedAt, CancellationToken cancellationToken)
     {
         var rows = FlushRows.Of(plan);
-        var processedAt = time.GetUtcNow();
+        var tally = new FlushTally();
         if (!isolateRefusedRows)
         {
             if (rows.Events.Count > 0)
@@ -125,7 +128,8 @@ public sealed partial class PostgresBatchCommitter(NpgsqlDataSource dataSource, 
                 RowCopy.DeadLetters(connection, rows.DeadLetters, 0, rows.DeadLetters.Count, processedAt, cancellationToken);
             }
 
-            return;
+            Count(tally, rows.Events, new HashSet<int>(), rows.DeadLetters);
+            return tally;
         }
 
         var deadLetters = rows.DeadLetters.ToList();
@@ -146,6 +150,25 @@ public sealed partial class PostgresBatchCommitter(NpgsqlDataSource dataSource, 
             LogDeadLetterRefused(refusedDeadLetters.Count, row.Partition, row.Record.Offset, error.SqlState, error.MessageText);
             throw new DeadLetterRefusedException(row.Partition, row.Record.Offset, error);
         }
+
+        Count(tally, rows.Events, refusedEvents.Select(r => r.Index).ToHashSet(), deadLetters);
+        return tally;
+    }
+
+    private static void Count(FlushTally tally, IReadOnlyList<EventRow> events, HashSet<int> refused, IReadOnlyList<DeadLetterRow> deadLetters)
+    {
+        for (var i = 0; i < events.Count; i++)
+        {
+            if (!refused.Contains(i))
+            {
+                tally.AddEvent(events[i].Partition, events[i].Event.EventType, events[i].Event.EventTime);
+            }
+        }
+
+        foreach (var deadLetter in deadLetters)
+        {
+            tally.AddRejected(deadLetter.Partition);
+        }
     }
 
     private void SetTransactionBounds(NpgsqlConnection connection)
@@ -158,16 +181,16 @@ public sealed partial class PostgresBatchCommitter(NpgsqlDataSource dataSource, 
 
     private static string Milliseconds(TimeSpan value) => $"{(long)value.TotalMilliseconds}ms";
 
-    private static Dictionary<PartitionKey, long> Checkpoints(NpgsqlConnection connection, string sql, IReadOnlyCollection<PartitionKey> keys)
+    private static Dictionary<PartitionKey, KafkaCheckpoint> Checkpoints(NpgsqlConnection connection, string sql, IReadOnlyCollection<PartitionKey> keys)
     {
         using var command = new NpgsqlCommand(sql, connection);
         command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = keys.Select(k => k.Topic).ToArray() });
         command.Parameters.Add(new NpgsqlParameter<int[]> { TypedValue = keys.Select(k => k.Partition).ToArray() });
-        var checkpoints = new Dictionary<PartitionKey, long>();
+        var checkpoints = new Dictionary<PartitionKey, KafkaCheckpoint>();
         using var reader = command.ExecuteReader();
         while (reader.Read())
         {
-            checkpoints[new PartitionKey(reader.GetString(0), reader.GetInt32(1))] = reader.GetInt64(2);
+            checkpoints[new PartitionKey(reader.GetString(0), reader.GetInt32(1))] = new KafkaCheckpoint(reader.GetInt64(2), reader.GetInt32(3));
         }
 
         return checkpoints;

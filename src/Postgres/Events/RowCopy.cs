@@ -7,10 +7,10 @@ namespace UserEvents.Orleans.Postgres.Events;
 public static class RowCopy
 {
     private const string CopyEvents =
-        "COPY user_events (user_id, movie_id, event_type, event_timestamp, processed_at, kafka_partition, kafka_offset) FROM STDIN (FORMAT BINARY)";
+        "COPY user_events (user_id, movie_id, event_type, event_timestamp, processed_at, kafka_partition, kafka_offset, kafka_log_generation) FROM STDIN (FORMAT BINARY)";
 
     private const string CopyRejections =
-        "COPY user_events_rejected (kafka_partition, kafka_offset, raw_key, raw_value, reason, received_at) FROM STDIN (FORMAT BINARY)";
+        "COPY user_events_rejected (kafka_partition, kafka_offset, raw_key, raw_value, reason, received_at, kafka_log_generation) FROM STDIN (FORMAT BINARY)";
 
     public static void Events(NpgsqlConnection connection, IReadOnlyList<EventRow> rows, int from, int to, DateTimeOffset processedAt, CancellationToken cancellationToken)
     {
@@ -32,6 +32,7 @@ public static class RowCopy
             importer.Write(processedAt, NpgsqlDbType.TimestampTz);
             importer.Write(row.Partition, NpgsqlDbType.Integer);
             importer.Write(e.Offset, NpgsqlDbType.Bigint);
+            importer.Write(row.LogGeneration, NpgsqlDbType.Integer);
         }
 
         importer.Complete();
@@ -51,6 +52,7 @@ public static class RowCopy
             WriteNullable(importer, row.Record.Value);
             importer.Write(row.Record.Reason, NpgsqlDbType.Text);
             importer.Write(receivedAt, NpgsqlDbType.TimestampTz);
+            importer.Write(row.LogGeneration, NpgsqlDbType.Integer);
         }
 
         importer.Complete();

@@ -1,5 +1,6 @@
 using UserEvents.Orleans.Contracts;
 using UserEvents.Orleans.Postgres.Events;
+using UserEvents.Orleans.Streaming.Kafka;
 
 namespace UserEvents.Orleans.Tests.Postgres;
 
@@ -11,7 +12,7 @@ public sealed class CommitPlanTests
     [Fact]
     public void Commits_a_batch_that_starts_at_the_checkpoint_and_moves_it_to_the_end()
     {
-        var plan = CommitPlan.Create([Batch(0, 10, 20)], new Dictionary<PartitionKey, long> { [P0] = 10 });
+        var plan = CommitPlan.Create([Batch(0, 10, 20)], new Dictionary<PartitionKey, KafkaCheckpoint> { [P0] = new KafkaCheckpoint(10, 0) });
 
         Assert.Equal(new BatchCommitOutcome(BatchCommitStatus.Committed, 20, 10, 0), plan.Batches[0].ToOutcome());
         Assert.Equal(20, plan.NewCheckpoints[P0]);
@@ -22,7 +23,7 @@ public sealed class CommitPlanTests
     [InlineData(25)]
     public void A_checkpoint_at_or_past_the_end_means_already_stored(long checkpoint)
     {
-        var plan = CommitPlan.Create([Batch(0, 10, 20)], new Dictionary<PartitionKey, long> { [P0] = checkpoint });
+        var plan = CommitPlan.Create([Batch(0, 10, 20)], new Dictionary<PartitionKey, KafkaCheckpoint> { [P0] = new KafkaCheckpoint(checkpoint, 0) });
 
         Assert.Equal(new BatchCommitOutcome(BatchCommitStatus.AlreadyStored, checkpoint, 0, 0), plan.Batches[0].ToOutcome());
         Assert.Empty(plan.NewCheckpoints);
@@ -31,7 +32,7 @@ public sealed class CommitPlanTests
     [Fact]
     public void A_checkpoint_before_the_start_is_a_gap_and_writes_nothing()
     {
-        var plan = CommitPlan.Create([Batch(0, 10, 20)], new Dictionary<PartitionKey, long> { [P0] = 5 });
+        var plan = CommitPlan.Create([Batch(0, 10, 20)], new Dictionary<PartitionKey, KafkaCheckpoint> { [P0] = new KafkaCheckpoint(5, 0) });
 
         Assert.Equal(new BatchCommitOutcome(BatchCommitStatus.Gap, 5, 0, 0), plan.Batches[0].ToOutcome());
         Assert.Empty(plan.NewCheckpoints);
@@ -40,7 +41,7 @@ public sealed class CommitPlanTests
     [Fact]
     public void A_missing_checkpoint_is_a_gap()
     {
-        var plan = CommitPlan.Create([Batch(0, 0, 5)], new Dictionary<PartitionKey, long>());
+        var plan = CommitPlan.Create([Batch(0, 0, 5)], new Dictionary<PartitionKey, KafkaCheckpoint>());
 
         Assert.Equal(BatchCommitStatus.Gap, plan.Batches[0].Status);
     }
@@ -48,7 +49,7 @@ public sealed class CommitPlanTests
     [Fact]
     public void A_batch_overlapping_the_checkpoint_is_trimmed_to_the_records_past_it()
     {
-        var plan = CommitPlan.Create([Batch(0, 10, 20, rejectAt: [12, 17])], new Dictionary<PartitionKey, long> { [P0] = 15 });
+        var plan = CommitPlan.Create([Batch(0, 10, 20, rejectAt: [12, 17])], new Dictionary<PartitionKey, KafkaCheckpoint> { [P0] = new KafkaCheckpoint(15, 0) });
 
         var batch = plan.Batches[0];
         Assert.Equal(BatchCommitStatus.Committed, batch.Status);
@@ -64,7 +65,7 @@ public sealed class CommitPlanTests
     {
         var first = Batch(0, 0, 10);
         var second = Batch(0, 10, 20);
-        var plan = CommitPlan.Create([second, first, first, Batch(1, 0, 3)], new Dictionary<PartitionKey, long> { [P0] = 0, [new("t", 1)] = 0 });
+        var plan = CommitPlan.Create([second, first, first, Batch(1, 0, 3)], new Dictionary<PartitionKey, KafkaCheckpoint> { [P0] = new KafkaCheckpoint(0, 0), [new("t", 1)] = new KafkaCheckpoint(0, 0) });
 
         Assert.Equal(BatchCommitStatus.Committed, plan.Batches[0].Status);
         Assert.Equal(BatchCommitStatus.Committed, plan.Batches[1].Status);
@@ -72,6 +73,36 @@ public sealed class CommitPlanTests
         Assert.Equal(BatchCommitStatus.Committed, plan.Batches[3].Status);
         Assert.Equal(20, plan.NewCheckpoints[P0]);
         Assert.Equal(3, plan.NewCheckpoints[new("t", 1)]);
+    }
+
+    [Fact]
+    public void A_batch_of_an_older_log_generation_is_already_stored_whatever_its_offsets()
+    {
+        // After a reset to a new generation, offsets 10..20 are new records; a late batch of the old log with the same
+        // offsets must not be stored again (nor in place of them).
+        var plan = CommitPlan.Create([Batch(0, 10, 20) with { LogGeneration = 0 }], new Dictionary<PartitionKey, KafkaCheckpoint> { [P0] = new(10, 1) });
+
+        Assert.Equal(BatchCommitStatus.AlreadyStored, plan.Batches[0].Status);
+        Assert.Empty(plan.NewCheckpoints);
+    }
+
+    [Fact]
+    public void A_batch_of_a_newer_log_generation_than_the_checkpoint_is_a_gap()
+    {
+        var plan = CommitPlan.Create([Batch(0, 10, 20) with { LogGeneration = 2 }], new Dictionary<PartitionKey, KafkaCheckpoint> { [P0] = new(10, 1) });
+
+        Assert.Equal(BatchCommitStatus.Gap, plan.Batches[0].Status);
+        Assert.Empty(plan.NewCheckpoints);
+    }
+
+    [Fact]
+    public void A_move_names_its_generation_and_the_range_from_the_stored_checkpoint()
+    {
+        var plan = CommitPlan.Create(
+            [Batch(0, 10, 20) with { LogGeneration = 1 }, Batch(0, 20, 30) with { LogGeneration = 1 }],
+            new Dictionary<PartitionKey, KafkaCheckpoint> { [P0] = new(10, 1) });
+
+        Assert.Equal(new CheckpointMove(1, 10, 30), plan.Moves[P0]);
     }
 
     internal static UserEventBatch Batch(int partition, long from, long to, long[]? rejectAt = null, string topic = "t")

@@ -29,7 +29,7 @@ public sealed class FrozenWriterSessionTests : IAsyncLifetime
         proxy = FreezingTcpProxy.Start(server.Host!, server.Port);
         direct = NpgsqlDataSource.Create(connectionString);
         throughProxy = NpgsqlDataSource.Create(new NpgsqlConnectionStringBuilder(connectionString) { Host = "127.0.0.1", Port = proxy.Port, Pooling = false }.ConnectionString);
-        await new PostgresCheckpointStore(direct).PinAsync("t", 0, 0, default);
+        await new PostgresCheckpointStore(direct).PinAsync("t", 0, 0, null, default);
     }
 
     public async Task DisposeAsync()

@@ -20,7 +20,7 @@ public sealed class RefusedRowsTests : IAsyncLifetime
         var checkpoints = new PostgresCheckpointStore(dataSource);
         for (var partition = 0; partition < 3; partition++)
         {
-            await checkpoints.PinAsync("t", partition, 0, default);
+            await checkpoints.PinAsync("t", partition, 0, null, default);
         }
     }
 

@@ -42,7 +42,7 @@ public sealed class KafkaPartitionReceiverTests : IAsyncLifetime
 
         await receiver.Initialize(TimeSpan.FromSeconds(10), default);
 
-        Assert.Equal(10, await checkpoints.ReadAsync(Topic, 2, default));
+        Assert.Equal(10, (await checkpoints.ReadAsync(Topic, 2, default))?.NextOffset);
         Assert.Equal(Owner, await PostgresServer.ScalarAsync<string>(database, "SELECT owner FROM kafka_checkpoints WHERE partition = 2"));
         Assert.Equal(10L, await PostgresServer.ScalarAsync<long>(database, "SELECT start_offset FROM kafka_checkpoints WHERE partition = 2"));
         await Kcat.ProduceAsync(kafka.BootstrapServers, Topic, SampleEvents.Generate(5, firstId: 10), partition: 2);
@@ -56,7 +56,7 @@ public sealed class KafkaPartitionReceiverTests : IAsyncLifetime
     public async Task Earliest_pins_the_low_watermark_and_an_existing_checkpoint_wins()
     {
         await Kcat.ProduceAsync(kafka.BootstrapServers, Topic, SampleEvents.Generate(10), partition: 1);
-        await checkpoints.PinAsync(Topic, 3, 0, default);
+        await checkpoints.PinAsync(Topic, 3, 0, null, default);
         await Kcat.ProduceAsync(kafka.BootstrapServers, Topic, SampleEvents.Generate(10), partition: 3);
         await PostgresServer.ExecuteAsync(database, $"UPDATE kafka_checkpoints SET next_offset = 4 WHERE topic = '{Topic}' AND partition = 3");
 
@@ -65,7 +65,7 @@ public sealed class KafkaPartitionReceiverTests : IAsyncLifetime
         await fresh.Initialize(TimeSpan.FromSeconds(10), default);
         await resumed.Initialize(TimeSpan.FromSeconds(10), default);
 
-        Assert.Equal(0, await checkpoints.ReadAsync(Topic, 1, default));
+        Assert.Equal(0, (await checkpoints.ReadAsync(Topic, 1, default))?.NextOffset);
         Assert.Equal(0, (await ReadAllAsync(fresh, 10))[0].FromOffset);
         var fromCheckpoint = await ReadAllAsync(resumed, 6);
         Assert.Equal(4, fromCheckpoint[0].FromOffset);
@@ -110,19 +110,29 @@ public sealed class KafkaPartitionReceiverTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_checkpoint_beyond_the_log_end_moves_to_the_log_start_and_is_recorded()
+    public async Task A_checkpoint_beyond_the_log_end_of_the_same_log_continues_at_the_end_in_the_next_log_generation()
     {
-        // As after the broker lost its data: the stored checkpoint says 5000, the partition's log holds offsets 0..9.
-        await checkpoints.PinAsync(Topic, 5, 5000, default);
+        // The log lost its tail: the stored checkpoint says 5000, the partition's log ends at 10, and no topic id proves
+        // the log new. Offsets from 10 on will be handed out again: they are new records, stored as generation 1.
+        await checkpoints.PinAsync(Topic, 5, 5000, null, default);
         await Kcat.ProduceAsync(kafka.BootstrapServers, Topic, SampleEvents.Generate(10), partition: 5);
         var receiver = CreateReceiver(5, KafkaStartingOffsets.Latest);
         await receiver.Initialize(TimeSpan.FromSeconds(10), default);
+        var quiet = DateTime.UtcNow + TimeSpan.FromSeconds(3);
+        while (DateTime.UtcNow < quiet)
+        {
+            Assert.Empty(await receiver.GetQueueMessagesAsync(10, default));
+            await Task.Delay(50);
+        }
 
-        var batches = await ReadAllAsync(receiver, 10);
+        await Kcat.ProduceAsync(kafka.BootstrapServers, Topic, SampleEvents.Generate(3, firstId: 50), partition: 5);
+        var batches = await ReadAllAsync(receiver, 3);
 
-        Assert.Equal(0, batches[0].FromOffset);
-        Assert.Equal(0, await checkpoints.ReadAsync(Topic, 5, default));
-        Assert.Equal(1L, await PostgresServer.ScalarAsync<long>(database, "SELECT count(*) FROM kafka_offset_resets WHERE partition = 5 AND from_offset = 5000 AND to_offset = 0 AND high_watermark = 10"));
+        Assert.Equal(10, batches[0].FromOffset);
+        Assert.All(batches, b => Assert.Equal(1, b.LogGeneration));
+        Assert.Equal(new KafkaCheckpoint(10, 1), await checkpoints.ReadAsync(Topic, 5, default));
+        Assert.Equal(1L, await PostgresServer.ScalarAsync<long>(database,
+            "SELECT count(*) FROM kafka_offset_resets WHERE partition = 5 AND from_offset = 5000 AND to_offset = 10 AND high_watermark = 10 AND kind = 'truncated' AND from_generation = 0 AND to_generation = 1"));
     }
 
     [Fact]
@@ -195,13 +205,15 @@ public sealed class KafkaPartitionReceiverTests : IAsyncLifetime
     [Fact]
     public async Task A_position_outside_the_log_with_batches_in_flight_reads_again_from_the_checkpoint_before_any_reset()
     {
-        await checkpoints.PinAsync(Topic, 3, 0, default);
+        await checkpoints.PinAsync(Topic, 3, 0, null, default);
         await Kcat.ProduceAsync(kafka.BootstrapServers, Topic, SampleEvents.Generate(20), partition: 3);
-        var receiver = CreateReceiver(3, KafkaStartingOffsets.Earliest, stallTimeout: TimeSpan.FromSeconds(1));
+        var receiver = CreateReceiver(3, KafkaStartingOffsets.Earliest, stallTimeout: TimeSpan.FromSeconds(1), maxRecordsPerBatch: 10);
         await receiver.Initialize(TimeSpan.FromSeconds(10), default);
-        Assert.Equal(20, (await ReadAllAsync(receiver, 20))[^1].ToOffset);
+        var read = await ReadAllAsync(receiver, 20);
+        Assert.Equal(20, read[^1].ToOffset);
         // [0, 10) is stored, [10, 20) still in flight; then the log is lost and a shorter one begins.
-        await PostgresServer.ExecuteAsync(database, $"UPDATE kafka_checkpoints SET next_offset = 10 WHERE topic = '{Topic}' AND partition = 3");
+        await Postgres.Committers.Create(dataSource).CommitAsync([read[0]], default);
+        Assert.Equal(10, (await checkpoints.ReadAsync(Topic, 3, default))?.NextOffset);
         await kafka.RestartAsync();
         await Kcat.ProduceAsync(kafka.BootstrapServers, Topic, SampleEvents.Generate(5, firstId: 100), partition: 3);
 
@@ -216,9 +228,14 @@ public sealed class KafkaPartitionReceiverTests : IAsyncLifetime
         Assert.Equal(0L, await PostgresServer.ScalarAsync<long>(database, "SELECT count(*) FROM kafka_offset_resets WHERE partition = 3"));
 
         // Offset 10 is outside the new log too, and nothing is in flight any more: now the checkpoint moves, recorded.
+        // The restarted broker created the topic again: its last record (offset 4) is not the event stored at offset 4,
+        // so the log is proven new and read from its start as log generation 1; its offsets 0..4 are not taken for the
+        // stored 0..4 of the old log.
         var batches = await ReadAllAsync(receiver, 5);
         Assert.Equal(0, batches[0].FromOffset);
-        Assert.Equal(1L, await PostgresServer.ScalarAsync<long>(database, "SELECT count(*) FROM kafka_offset_resets WHERE partition = 3 AND from_offset = 10 AND to_offset = 0"));
+        Assert.All(batches, b => Assert.Equal(1, b.LogGeneration));
+        Assert.Equal(1L, await PostgresServer.ScalarAsync<long>(database,
+            "SELECT count(*) FROM kafka_offset_resets WHERE partition = 3 AND from_offset = 10 AND to_offset = 0 AND kind = 'new-log' AND to_generation = 1"));
     }
 
     [Fact]

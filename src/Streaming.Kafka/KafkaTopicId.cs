@@ -1,0 +1,33 @@
+using Confluent.Kafka;
+using Confluent.Kafka.Admin;
+using Microsoft.Extensions.Logging;
+
+namespace UserEvents.Orleans.Streaming.Kafka;
+
+/// <summary>
+/// The broker's id of a topic (KIP-516), which changes when a topic is deleted and created again under the same name:
+/// the proof that a partition's log is new, not the old log with its tail lost. Null when the broker reports none
+/// (older brokers, test brokers) or cannot be asked now; callers then assume the log is the same.
+/// </summary>
+public static partial class KafkaTopicId
+{
+    public static async Task<string?> ReadAsync(IConsumer<byte[]?, byte[]?> consumer, string topic, TimeSpan timeout, ILogger logger, CancellationToken cancellationToken)
+    {
+        try
+        {
+            using var admin = new DependentAdminClientBuilder(consumer.Handle).Build();
+            var result = await admin.DescribeTopicsAsync(TopicCollection.OfTopicNames([topic]), new DescribeTopicsOptions { RequestTimeout = timeout })
+                .WaitAsync(timeout + TimeSpan.FromSeconds(1), cancellationToken);
+            var id = result.TopicDescriptions.FirstOrDefault(d => d.Name == topic)?.TopicId;
+            return id is null || (id.MostSignificantBits == 0 && id.LeastSignificantBits == 0) ? null : id.ToString();
+        }
+        catch (Exception exception) when (exception is KafkaException or TimeoutException or DescribeTopicsException)
+        {
+            LogUnknown(logger, exception, topic);
+            return null;
+        }
+    }
+
+    [LoggerMessage(EventId = 3030, Level = LogLevel.Debug, Message = "Kafka topic {Topic}: the broker did not report its topic id")]
+    private static partial void LogUnknown(ILogger logger, Exception exception, string topic);
+}
