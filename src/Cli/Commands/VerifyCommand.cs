@@ -10,9 +10,10 @@ using UserEvents.Orleans.Streaming.Kafka;
 namespace UserEvents.Orleans.Cli.Commands;
 
 /// <summary>
-/// <c>user-events verify</c>: holds every partition's Kafka offsets against the rows stored for them (rule in
-/// <see cref="PartitionReconciliation"/>), straight from Kafka and PostgreSQL. Exit codes: 0 when no offset is
-/// missing or duplicated and no row is unexpected, 1 when some is, 3 when Kafka or PostgreSQL cannot be read.
+/// <c>user-events verify [--deep [--partition N] [--from X --to Y]]</c>: proves "every offset exactly once" from the
+/// commit ledger (rule in <see cref="GenerationVerdict"/>) and the ledger against the counters, without reading the
+/// event tables; <c>--deep</c> recounts the rows of each ledger range through the position index. Exit codes: 0 when
+/// nothing is missing, duplicated, unexpected or miscounted, 1 when something is, 3 when Kafka or PostgreSQL cannot be read.
 /// </summary>
 public sealed class VerifyCommand : AsyncCommand<VerifySettings>
 {
@@ -24,13 +25,13 @@ public sealed class VerifyCommand : AsyncCommand<VerifySettings>
     public override async Task<int> ExecuteAsync(CommandContext context, VerifySettings settings, CancellationToken cancellationToken)
     {
         IReadOnlyList<KafkaPartitionWatermarks> watermarks;
-        StoredOffsets stored;
+        LedgerSnapshot ledger;
         try
         {
             // PostgreSQL first: a checkpoint only moves past records Kafka already has, so every checkpoint read now is at or
             // below the high watermarks read next, even while events flow. The other order saw checkpoints committed after
             // the watermarks were read, and called them "beyond the log end".
-            stored = await StoredOffsetsQuery.ReadAsync(settings.PostgresConnectionString, settings.Topic, cancellationToken);
+            ledger = await LedgerSnapshotQuery.ReadAsync(settings.PostgresConnectionString, settings.Topic, settings.DeepScope, cancellationToken);
             using var kafka = new KafkaWatermarkReader(settings.Brokers, EnvironmentDefaults.KafkaClientSettings, "user-events-cli-verify", KafkaTimeout);
             watermarks = await kafka.ReadAsync(settings.Topic, cancellationToken);
         }
@@ -43,27 +44,42 @@ public sealed class VerifyCommand : AsyncCommand<VerifySettings>
             return Unreachable($"cannot read PostgreSQL {settings.DescribePostgres}: {exception.Message}");
         }
 
-        var partitions = Reconcile(watermarks, stored);
+        var verdicts = VerifyJudgement.Judge(ledger.Checkpoints, ledger.Resets, ledger.Chains);
+        var kafkaByPartition = watermarks.ToDictionary(w => w.Partition);
         var output = CliConsole.CreateOutput();
-        output.Write(ReconciliationTable.Create(settings.Topic, partitions));
+        output.Write(VerifyTables.Generations(settings.Topic, verdicts, kafkaByPartition));
+        output.Write(VerifyTables.Counters(ledger.Counters));
+        if (ledger.Defects.Count > 0)
+        {
+            output.Write(VerifyTables.Defects(ledger.Defects));
+        }
+
+        if (ledger.Lost.Count > 0)
+        {
+            output.Write(VerifyTables.Lost(ledger.Lost));
+        }
+
+        if (settings.Deep)
+        {
+            output.Write(VerifyTables.Deep(ledger.Deep));
+        }
+
+        var partitions = verdicts.Select(v => v.Partition).Union(kafkaByPartition.Keys).Distinct().Count();
+        var notYetStored = verdicts.Sum(v => VerifyTables.NotYetStored(v, v.IsCurrent && kafkaByPartition.TryGetValue(v.Partition, out var k) ? k : null) ?? 0)
+            + watermarks.Where(w => verdicts.All(v => v.Partition != w.Partition)).Sum(w => w.High - w.Low);
+        var counterMismatches = ledger.Counters.Count(c => !c.Agree);
         output.WriteLine(string.Create(
             CultureInfo.InvariantCulture,
-            $"verified {partitions.Count} partitions, {partitions.Sum(p => p.Owed)} offsets owed: {partitions.Sum(p => p.Missing)} missing, {partitions.Sum(p => p.Duplicated)} duplicated, {partitions.Sum(p => p.Unexpected)} unexpected; {partitions.Sum(p => p.NotYetStored ?? 0)} not yet stored"));
-        return partitions.All(p => p.IsConsistent) ? 0 : ExitInconsistent;
-    }
+            $"verified {partitions} partitions, {verdicts.Sum(v => v.Owed)} offsets owed: {verdicts.Sum(v => v.Missing) + ledger.Deep.Sum(d => d.Missing)} missing, {verdicts.Sum(v => v.Overlapping) + ledger.Deep.Sum(d => d.Duplicated)} duplicated, {verdicts.Sum(v => v.Unexpected) + ledger.Deep.Sum(d => d.Unexpected)} unexpected; {verdicts.Sum(v => v.Miscounted)} miscounted ranges, {counterMismatches} counter mismatches, {verdicts.Sum(v => v.Lost)} lost; {notYetStored} not yet stored"));
+        if (settings.Deep)
+        {
+            output.WriteLine(string.Create(
+                CultureInfo.InvariantCulture,
+                $"deep: {ledger.Deep.Sum(d => d.Rows)} rows recounted in {ledger.Deep.Count} generations: {ledger.Deep.Sum(d => d.Missing)} missing, {ledger.Deep.Sum(d => d.Duplicated)} duplicated, {ledger.Deep.Sum(d => d.Unexpected)} unexpected"));
+        }
 
-    private static List<PartitionReconciliation> Reconcile(IReadOnlyList<KafkaPartitionWatermarks> watermarks, StoredOffsets stored)
-    {
-        var kafka = watermarks.ToDictionary(w => w.Partition);
-        var checkpoints = stored.Checkpoints.ToDictionary(c => c.Partition);
-        var census = stored.Census.ToDictionary(c => c.Partition);
-        return kafka.Keys.Union(checkpoints.Keys).Union(census.Keys).Order()
-            .Select(partition => PartitionReconciliation.Reconcile(
-                partition,
-                kafka.TryGetValue(partition, out var w) ? w : null,
-                checkpoints.GetValueOrDefault(partition),
-                census.GetValueOrDefault(partition)))
-            .ToList();
+        var consistent = verdicts.All(v => v.IsConsistent) && counterMismatches == 0 && ledger.Deep.All(d => d.IsConsistent);
+        return consistent ? 0 : ExitInconsistent;
     }
 
     private static int Unreachable(string message)

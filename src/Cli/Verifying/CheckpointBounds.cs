@@ -1,5 +1,5 @@
 namespace UserEvents.Orleans.Cli.Verifying;
 
-/// <summary>A partition's checkpoint: rows are owed for every offset from <paramref name="StartOffset"/> up to <paramref name="NextOffset"/>.</summary>
-/// <param name="StartOffset">The offset pinned at the first read; null for checkpoints pinned before it was recorded.</param>
-public sealed record CheckpointBounds(int Partition, long NextOffset, long? StartOffset);
+/// <summary>A partition's checkpoint: the next offset to store in its current log generation.</summary>
+/// <param name="StartOffset">The offset generation 0 was pinned at; null for checkpoints pinned before it was recorded.</param>
+public sealed record CheckpointBounds(int Partition, long NextOffset, long? StartOffset, int LogGeneration);

@@ -1,4 +1,5 @@
 using Npgsql;
+using UserEvents.Orleans.Postgres.Stats;
 
 namespace UserEvents.Orleans.Tests.Stats;
 
@@ -9,11 +10,14 @@ public static class ExpectedStats
 
     public static Task<long> RejectedAsync(string database) => ScalarAsync(database, "SELECT count(*) FROM user_events_rejected");
 
-    /// <summary>Events stored in the <paramref name="minutes"/> before <paramref name="at"/>, per second, as the API rounds them.</summary>
+    /// <summary>
+    /// Events stored (by processed_at) from the start of the minute <paramref name="minutes"/> before the one of
+    /// <paramref name="at"/> until <paramref name="at"/>, per second, as the API rounds them (the counters count per minute).
+    /// </summary>
     public static async Task<double> RateAsync(string database, DateTimeOffset at, int minutes)
     {
-        var count = await ScalarAsync(database, "SELECT count(*) FROM user_events WHERE processed_at > $1 - make_interval(mins => $2)", at, minutes);
-        return Math.Round(count / (minutes * 60.0), 2);
+        var count = await ScalarAsync(database, "SELECT count(*) FROM user_events WHERE processed_at >= $1", RecentRate.WindowStart(at, minutes));
+        return RecentRate.PerSecond(count, at, minutes);
     }
 
     public static Task<Dictionary<string, long>> ByEventTypeAsync(string database) =>
