@@ -137,9 +137,9 @@ public sealed class VerifyLedgerTests(VerifyLedgerTests.KafkaFixture kafka) : IC
     /// <summary>A local broker with the topic (3 partitions, empty): verify reads its watermarks after PostgreSQL.</summary>
     public sealed class KafkaFixture : IAsyncLifetime
     {
-        public LocalKafkaProcess Kafka { get; private set; } = null!;
+        public LocalKafkaBroker Kafka { get; private set; } = null!;
 
-        public async Task InitializeAsync() => Kafka = await LocalKafkaProcess.StartAsync(Topic, partitions: 3);
+        public async Task InitializeAsync() => Kafka = await LocalKafkaBroker.StartAsync(Topic, partitions: 3);
 
         public async Task DisposeAsync() => await Kafka.DisposeAsync();
     }
