@@ -32,7 +32,7 @@ public sealed partial class IngestionStatsGrain(
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
         kafka = kafkaOptions.Get(StreamNames.KafkaProvider);
-        watermarks = new KafkaWatermarkReader(kafka.BootstrapServers, kafka.ClientSettings, $"orleans-{StreamNames.KafkaProvider}-stats", KafkaTimeout);
+        watermarks = new KafkaWatermarkReader(kafka.Connection, $"orleans-{StreamNames.KafkaProvider}-stats", KafkaTimeout, logger);
         return Task.CompletedTask;
     }
 

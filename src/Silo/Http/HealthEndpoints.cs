@@ -17,7 +17,7 @@ public static class HealthEndpoints
 
     public static IServiceCollection AddHealthEndpoints(this IServiceCollection services, SiloSettings settings, NpgsqlDataSource dataSource)
     {
-        services.AddSingleton(new KafkaBrokerHealthCheckOptions(settings.KafkaBroker, settings.KafkaTopic, settings.KafkaClientSettings));
+        services.AddSingleton(new KafkaBrokerHealthCheckOptions(settings.Kafka.Connection, settings.Kafka.Topic));
         services.AddSingleton<KafkaBrokerHealthCheck>();
         services.AddHealthChecks()
             .AddCheck<OrleansSiloHealthCheck>("orleans", tags: [ReadyTag], timeout: CheckTimeout)
@@ -25,7 +25,7 @@ public static class HealthEndpoints
             .AddCheck<KafkaBrokerHealthCheck>("kafka", tags: [ReadyTag], timeout: CheckTimeout)
             .Add(new HealthCheckRegistration(
                 "kafka-receivers",
-                services => new KafkaReceiversHealthCheck(services.GetRequiredService<UserEvents.Orleans.Streaming.Kafka.KafkaReceiverMetrics>(), TimeProvider.System, settings.KafkaReceiverStartGrace),
+                services => new KafkaReceiversHealthCheck(services.GetRequiredService<UserEvents.Orleans.Streaming.Kafka.KafkaReceiverMetrics>(), TimeProvider.System, settings.Host.ReceiverStartGrace),
                 HealthStatus.Unhealthy,
                 [ReadyTag],
                 CheckTimeout))
