@@ -28,14 +28,18 @@ public static class UserEventsIngestionSiloBuilderExtensions
         NpgsqlDataSource dataSource,
         Action<KafkaStreamOptions> configureKafka,
         Action<GroupCommitOptions>? configureWriter = null,
-        int streamCacheSize = 64,
+        int streamCacheSize = SiloKafkaStreamConfigurator.DefaultCacheSize,
         Action<PostgresFlushOptions>? configureFlush = null)
     {
-        builder.AddKafkaStreams(StreamNames.KafkaProvider, options =>
-        {
-            options.StreamNamespace = StreamNames.UserEventsNamespace;
-            configureKafka(options);
-        }, stream => stream.Configure<global::Orleans.Configuration.SimpleQueueCacheOptions>(cache => cache.Configure(o => o.CacheSize = streamCacheSize)));
+        builder.AddKafkaStreams(StreamNames.KafkaProvider, kafka => kafka
+            .ConfigureKafka(options => options.Configure(o =>
+            {
+                o.StreamNamespace = StreamNames.UserEventsNamespace;
+                configureKafka(o);
+            }))
+            .UseCheckpointStore<PostgresCheckpointStore>()
+            .UseRecordDecoder<UserEventRecordDecoder>()
+            .ConfigureCache(streamCacheSize));
 
         var services = builder.Services;
 
@@ -44,10 +48,8 @@ public static class UserEventsIngestionSiloBuilderExtensions
         services.Configure<global::Orleans.Configuration.SiloMessagingOptions>(o => o.CancelRequestOnTimeout = true);
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton(dataSource);
-        services.AddSingleton<IKafkaCheckpointStore, PostgresCheckpointStore>();
         services.AddSingleton<IQueueOwnershipStore, PostgresQueueOwnershipStore>();
         services.AddSingleton<UserEventJsonReader>();
-        services.AddSingleton<IKafkaRecordDecoder, UserEventRecordDecoder>();
         services.AddSingleton<PostgresBatchCommitter>();
         services.AddMetrics();
         services.TryAddSingleton<IngestionMetrics>();

@@ -20,8 +20,8 @@ public sealed partial class EnvironmentMap<TOptions>
 {
     private readonly List<EnvironmentSetting> settings = [];
 
-    /// <summary>The variables of this map, in the order they were added.</summary>
-    public IEnumerable<string> Names => settings.Select(s => s.Name);
+    /// <summary>The variables of this map (a secret's file variable included), in the order they were added.</summary>
+    public IEnumerable<string> Names => settings.SelectMany(s => s.SecretFileName is { } file ? [s.Name, file] : new[] { s.Name });
 
     /// <summary>A variable holding the property's value (text, whole number, true/false, IP address).</summary>
     public EnvironmentMap<TOptions> Add<TValue>(string name, Expression<Func<TOptions, TValue>> property) =>

@@ -69,6 +69,14 @@ public sealed class SiloSettings
         .. SiloEnvironment.Writer.Describe(Writer), .. SiloEnvironment.Flush.Describe(Flush),
     ];
 
+    /// <summary>Every variable the silo reads, as the README names them (<c>KAFKA_CLIENT_*</c> for the librdkafka prefix).</summary>
+    public static IEnumerable<string> VariableNames =>
+    [
+        .. UserEventsEnvironment.Kafka.Names, .. SiloEnvironment.KafkaReceivers.Names, .. UserEventsEnvironment.Postgres.Names,
+        .. UserEventsEnvironment.Cluster.Names, .. SiloEnvironment.Host.Names, .. SiloEnvironment.Http.Names,
+        .. SiloEnvironment.Writer.Names, .. SiloEnvironment.Flush.Names,
+    ];
+
     /// <summary>A summary without the password or the token.</summary>
     public override string ToString() =>
         $"SiloSettings {{ Kafka = {Kafka.BootstrapServers} {Kafka.Topic}, PostgreSQL = {DescribePostgres} (SSL {PostgresSslMode}), Cluster = {Cluster.ClusterId}, HTTP = {Http.Bind}:{Http.Port} }}";
