@@ -2,6 +2,7 @@ using Npgsql;
 using Orleans.Configuration;
 using Orleans.Dashboard;
 using UserEvents.Orleans.Grains.Hosting;
+using UserEvents.Orleans.Postgres.Configuration;
 using UserEvents.Orleans.Silo.Configuration;
 using UserEvents.Orleans.Silo.Http;
 using UserEvents.Orleans.Silo.Modes;
@@ -54,8 +55,8 @@ using (var startupLoggers = LoggerFactory.Create(l => l.AddSimpleConsole(o => o.
     await KafkaStartup.WaitForTopicAsync(settings.Kafka, startupLoggers, CancellationToken.None);
 }
 
-var dataSource = NpgsqlDataSource.Create(settings.PostgresConnectionString);
-builder.Services.AddHealthEndpoints(settings, dataSource);
+builder.Services.AddPostgresDataSources(settings.Postgres, settings.Host.SiloPort);
+builder.Services.AddHealthEndpoints(settings);
 builder.Services.AddMetricsEndpoint();
 builder.Host.UseOrleans(silo =>
 {
@@ -72,11 +73,9 @@ builder.Host.UseOrleans(silo =>
         o.NumMissedProbesLimit = 3;
         o.TableRefreshTimeout = TimeSpan.FromSeconds(5);
     });
-    silo.UseAdoNetClustering(o =>
-    {
-        o.Invariant = "Npgsql";
-        o.ConnectionString = settings.PostgresConnectionString;
-    });
+    silo.UseAdoNetClustering(o => o.Invariant = "Npgsql");
+    silo.Services.AddOptions<AdoNetClusteringSiloOptions>().Configure<IServiceProvider>((o, services) =>
+        o.DataSource = services.GetRequiredKeyedService<NpgsqlDataSource>(PostgresDataSourceKeys.Membership));
     if (settings.Host.AdvertisedIp is { } ip)
     {
         silo.ConfigureEndpoints(ip, settings.Host.SiloPort, settings.Host.GatewayPort, listenOnAnyHostAddress: true);
@@ -87,7 +86,6 @@ builder.Host.UseOrleans(silo =>
     }
 
     silo.AddUserEventsIngestion(
-        dataSource,
         kafka => SiloOptionsBinding.Kafka(builder.Configuration, kafka),
         writer => SiloOptionsBinding.Bind(SiloEnvironment.Writer, builder.Configuration, writer),
         settings.Host.StreamCacheSize,
@@ -104,5 +102,4 @@ app.MapIngestionPage();
 app.MapStatsApi();
 SiloStartLog.Starting(app.Logger, settings);
 await app.RunAsync();
-await dataSource.DisposeAsync();
 return 0;

@@ -56,7 +56,7 @@ public sealed class SiloSettings
     public SslMode PostgresSslMode => Postgres.SslMode;
 
     /// <summary>The Npgsql connection string (the password is never logged: use <see cref="DescribePostgres"/>).</summary>
-    public string PostgresConnectionString => Postgres.ConnectionString($"user-events-silo-{Host.SiloPort}", maxPoolSize: 50);
+    public string PostgresConnectionString => PostgresDataSources.WriterConnectionString(Postgres, Host.SiloPort);
 
     public string DescribePostgres => Postgres.Describe;
 
