@@ -19,7 +19,7 @@ public static partial class KafkaTopicMetadata
         var pipeline = new ResiliencePipelineBuilder<int>()
             .AddRetry(new RetryStrategyOptions<int>
             {
-                ShouldHandle = new PredicateBuilder<int>().Handle<KafkaException>().Handle<TopicNotFoundException>(),
+                ShouldHandle = new PredicateBuilder<int>().Handle<KafkaException>(), // TopicNotFoundException included
                 MaxRetryAttempts = int.MaxValue,
                 BackoffType = DelayBackoffType.Exponential,
                 Delay = TimeSpan.FromSeconds(1),
