@@ -1,19 +1,19 @@
-using System.Collections;
-using System.Net;
 using Npgsql;
 using Orleans.Configuration;
 using Orleans.Dashboard;
 using UserEvents.Orleans.Grains.Hosting;
+using UserEvents.Orleans.Postgres.Configuration;
 using UserEvents.Orleans.Silo.Configuration;
 using UserEvents.Orleans.Silo.Http;
 using UserEvents.Orleans.Silo.Modes;
 using UserEvents.Orleans.Silo.Startup;
 
+// The mode switches are not settings: keep them out of the command-line configuration.
+var builder = WebApplication.CreateBuilder(args.Where(a => a is not (HealthProbe.Argument or MigrateOnly.Argument)).ToArray());
 SiloSettings settings;
 try
 {
-    settings = SiloSettings.Load(Environment.GetEnvironmentVariables().Cast<DictionaryEntry>()
-        .ToDictionary(e => (string)e.Key, e => (string?)e.Value, StringComparer.Ordinal));
+    settings = SiloSettings.Load(builder.Configuration);
 }
 catch (InvalidSettingsException exception)
 {
@@ -31,8 +31,7 @@ if (args.Contains(MigrateOnly.Argument, StringComparer.Ordinal))
     return await MigrateOnly.RunAsync(settings);
 }
 
-var builder = WebApplication.CreateBuilder(args);
-builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(settings.HttpBind, settings.HttpPort));
+builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(settings.Http.Bind, settings.Http.Port));
 builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(45));
 builder.Logging.AddSimpleConsole(o =>
 {
@@ -45,7 +44,7 @@ using (var startupLoggers = LoggerFactory.Create(l => l.AddSimpleConsole(o => o.
 {
     try
     {
-        await DatabaseStartup.PrepareAsync(settings, startupLoggers, CancellationToken.None);
+        await DatabaseStartup.PrepareAsync(settings.Postgres, settings.PostgresConnectionString, settings.Host.Migrate, startupLoggers, CancellationToken.None);
     }
     catch (Exception exception) when (exception is SchemaNotReadyException or UnsupportedDatabaseException)
     {
@@ -53,18 +52,18 @@ using (var startupLoggers = LoggerFactory.Create(l => l.AddSimpleConsole(o => o.
         return 2;
     }
 
-    await KafkaStartup.WaitForTopicAsync(settings, startupLoggers, CancellationToken.None);
+    await KafkaStartup.WaitForTopicAsync(settings.Kafka, startupLoggers, CancellationToken.None);
 }
 
-var dataSource = NpgsqlDataSource.Create(settings.PostgresConnectionString);
-builder.Services.AddHealthEndpoints(settings, dataSource);
+builder.Services.AddPostgresDataSources(settings.Postgres, settings.Host.SiloPort);
+builder.Services.AddHealthEndpoints(settings);
 builder.Services.AddMetricsEndpoint();
 builder.Host.UseOrleans(silo =>
 {
     silo.Configure<ClusterOptions>(o =>
     {
-        o.ClusterId = settings.ClusterId;
-        o.ServiceId = settings.ServiceId;
+        o.ClusterId = settings.Cluster.ClusterId;
+        o.ServiceId = settings.Cluster.ServiceId;
     });
     // A silo that stops answering is declared dead after about 3 missed 2-second probes (Orleans' default is 3 x 5 s),
     // so its partitions resume on the other silos within ~15 s (see docs/ARCHITECTURE.md).
@@ -74,49 +73,23 @@ builder.Host.UseOrleans(silo =>
         o.NumMissedProbesLimit = 3;
         o.TableRefreshTimeout = TimeSpan.FromSeconds(5);
     });
-    silo.UseAdoNetClustering(o =>
+    silo.UseAdoNetClustering(o => o.Invariant = "Npgsql");
+    silo.Services.AddOptions<AdoNetClusteringSiloOptions>().Configure<IServiceProvider>((o, services) =>
+        o.DataSource = services.GetRequiredKeyedService<NpgsqlDataSource>(PostgresDataSourceKeys.Membership));
+    if (settings.Host.AdvertisedIp is { } ip)
     {
-        o.Invariant = "Npgsql";
-        o.ConnectionString = settings.PostgresConnectionString;
-    });
-    if (settings.AdvertisedIp is { } ip)
-    {
-        silo.ConfigureEndpoints(IPAddress.Parse(ip), settings.SiloPort, settings.GatewayPort, listenOnAnyHostAddress: true);
+        silo.ConfigureEndpoints(ip, settings.Host.SiloPort, settings.Host.GatewayPort, listenOnAnyHostAddress: true);
     }
     else
     {
-        silo.ConfigureEndpoints(settings.SiloPort, settings.GatewayPort, listenOnAnyHostAddress: true);
+        silo.ConfigureEndpoints(settings.Host.SiloPort, settings.Host.GatewayPort, listenOnAnyHostAddress: true);
     }
 
     silo.AddUserEventsIngestion(
-        dataSource,
-        kafka =>
-        {
-            kafka.BootstrapServers = settings.KafkaBroker;
-            kafka.Topic = settings.KafkaTopic;
-            kafka.StartingOffsets = settings.KafkaStartingOffsets;
-            kafka.MaxRecordsPerBatch = settings.KafkaMaxRecordsPerBatch;
-            kafka.MaxBatchBytes = settings.KafkaMaxBatchBytes;
-            kafka.PartitionCheckInterval = settings.KafkaPartitionCheckInterval;
-            foreach (var (key, value) in settings.KafkaClientSettings)
-            {
-                kafka.ClientSettings[key] = value;
-            }
-        },
-        writer =>
-        {
-            writer.MaxBufferedRecords = settings.WriterMaxBufferedRecords;
-            writer.FlushInterval = settings.WriterFlushInterval;
-            writer.MaxConcurrentFlushes = settings.WriterMaxConcurrentFlushes;
-            writer.BufferLimitRecords = settings.WriterBufferLimitRecords;
-            writer.BufferLimitBytes = settings.WriterBufferLimitBytes;
-        },
-        settings.StreamCacheSize,
-        flush =>
-        {
-            flush.LockTimeout = settings.WriterLockTimeout;
-            flush.IdleInTransactionTimeout = settings.WriterIdleInTransactionTimeout;
-        });
+        kafka => SiloOptionsBinding.Kafka(builder.Configuration, kafka),
+        writer => SiloOptionsBinding.Bind(SiloEnvironment.Writer, builder.Configuration, writer),
+        settings.Host.StreamCacheSize,
+        flush => SiloOptionsBinding.Bind(SiloEnvironment.Flush, builder.Configuration, flush));
     silo.AddDashboard();
 });
 
@@ -127,9 +100,6 @@ app.MapHealthEndpoints();
 app.MapMetricsEndpoint();
 app.MapIngestionPage();
 app.MapStatsApi();
-app.Logger.LogInformation(
-    "Silo {Cluster} starting: Kafka {Broker} topic {Topic} ({StartingOffsets} for new partitions), PostgreSQL {Database} (SSL {SslMode}), silo port {SiloPort}, gateway {GatewayPort}, http://{HttpBind}:{HttpPort}/ (ingestion page; also /dashboard, /health/ready, /metrics; token required: {TokenRequired})",
-    settings.ClusterId, settings.KafkaBroker, settings.KafkaTopic, settings.KafkaStartingOffsets, settings.DescribePostgres, settings.PostgresSslMode, settings.SiloPort, settings.GatewayPort, settings.HttpBind, settings.HttpPort, settings.HttpAuthToken is not null);
+SiloStartLog.Starting(app.Logger, settings);
 await app.RunAsync();
-await dataSource.DisposeAsync();
 return 0;

@@ -39,12 +39,4 @@ internal static class KafkaClientConfig
         config.SocketKeepaliveEnable ??= true;
         return config;
     }
-
-    /// <summary>Settings for metadata requests.</summary>
-    public static AdminClientConfig ForMetadata(KafkaStreamOptions options, string providerName) =>
-        new(new Dictionary<string, string>(options.ClientSettings))
-        {
-            BootstrapServers = options.BootstrapServers,
-            ClientId = $"orleans-{providerName}-metadata",
-        };
 }

@@ -8,10 +8,11 @@ using Orleans.Streams;
 namespace UserEvents.Orleans.Streaming.Kafka;
 
 /// <summary>
-/// Creates the Kafka stream provider's parts: one queue per partition of the topic (the count is read from the
-/// broker at start and watched afterwards by <see cref="KafkaTopicPartitionWatch"/>), a read-only adapter, Orleans' simple queue cache, and a failure handler that reports loudly.
+/// Creates the Kafka stream provider's parts: one queue per partition of the topic (the count is read from the broker in
+/// <see cref="CreateAdapter(CancellationToken)"/>, which the silo's start can cancel, and watched afterwards by
+/// <see cref="KafkaTopicPartitionWatch"/>), a read-only adapter, Orleans' simple queue cache, and a failure handler that reports loudly.
 /// </summary>
-public sealed class KafkaQueueAdapterFactory : IQueueAdapterFactory
+public sealed partial class KafkaQueueAdapterFactory : IQueueAdapterFactory
 {
     private readonly string name;
     private readonly string receiverOwner;
@@ -24,7 +25,7 @@ public sealed class KafkaQueueAdapterFactory : IQueueAdapterFactory
     private readonly IQueueAdapterCache cache;
     private readonly IStreamFailureHandler failureHandler;
     private readonly KafkaTopicPartitionWatch partitionWatch;
-    private readonly Lazy<IStreamQueueMapper> queueMapper;
+    private HashRingBasedStreamQueueMapper? queueMapper;
 
     public KafkaQueueAdapterFactory(
         string name,
@@ -49,11 +50,7 @@ public sealed class KafkaQueueAdapterFactory : IQueueAdapterFactory
         this.loggerFactory = loggerFactory;
         cache = new SimpleQueueAdapterCache(cacheOptions, name, loggerFactory);
         failureHandler = new LoggingDeliveryFailureHandler(loggerFactory.CreateLogger<LoggingDeliveryFailureHandler>());
-        queueMapper = new Lazy<IStreamQueueMapper>(CreateQueueMapper);
     }
-
-    /// <summary>The partition count of the topic, read once from the broker.</summary>
-    public int PartitionCount => queueMapper.Value.GetAllQueues().Count();
 
     /// <summary>
     /// The factory Orleans calls for provider <paramref name="name"/>; its services are resolved by name. Receivers
@@ -71,25 +68,34 @@ public sealed class KafkaQueueAdapterFactory : IQueueAdapterFactory
         services.GetRequiredKeyedService<KafkaTopicPartitionWatch>(name),
         services.GetRequiredService<ILoggerFactory>());
 
-    public Task<IQueueAdapter> CreateAdapter(CancellationToken cancellationToken) =>
-        Task.FromResult<IQueueAdapter>(new KafkaQueueAdapter(name, receiverOwner, options, decoder, checkpoints, time, metrics, loggerFactory));
+    /// <summary>Reads the topic's partition count (retrying until the topic exists or the silo's start is cancelled), then creates the adapter.</summary>
+    public async Task<IQueueAdapter> CreateAdapter(CancellationToken cancellationToken)
+    {
+        if (queueMapper is null)
+        {
+            var logger = loggerFactory.CreateLogger<KafkaQueueAdapterFactory>();
+            var partitions = await KafkaTopicMetadata.WaitForPartitionCountAsync(
+                options.Connection, options.Topic, options.MetadataTimeout, $"orleans-{name}-metadata", logger, cancellationToken);
+            LogPartitions(logger, name, options.Topic, partitions);
+            // Orleans' queue mapper cannot grow: partitions added later are reported by the watch until a rolling restart reads them.
+            partitionWatch.Start(partitions);
+            queueMapper = new HashRingBasedStreamQueueMapper(new HashRingStreamQueueMapperOptions { TotalQueueCount = partitions }, name);
+        }
+
+        return new KafkaQueueAdapter(name, receiverOwner, options, decoder, checkpoints, time, metrics, loggerFactory);
+    }
 
     [Obsolete("Orleans calls the overload with a CancellationToken.")]
     public Task<IQueueAdapter> CreateAdapter() => CreateAdapter(CancellationToken.None);
 
     public IQueueAdapterCache GetQueueAdapterCache() => cache;
 
-    public IStreamQueueMapper GetStreamQueueMapper() => queueMapper.Value;
+    /// <summary>The queues, one per partition; Orleans asks for them after <see cref="CreateAdapter(CancellationToken)"/>.</summary>
+    public IStreamQueueMapper GetStreamQueueMapper() => queueMapper
+        ?? throw new InvalidOperationException($"Kafka stream provider '{name}': the queues are known once CreateAdapter has read the topic's partitions");
 
     public Task<IStreamFailureHandler> GetDeliveryFailureHandler(QueueId queueId) => Task.FromResult(failureHandler);
 
-    private HashRingBasedStreamQueueMapper CreateQueueMapper()
-    {
-        var logger = loggerFactory.CreateLogger<KafkaQueueAdapterFactory>();
-        var partitions = KafkaTopicMetadata.WaitForPartitionCount(options, name, logger, CancellationToken.None);
-        logger.LogInformation("Stream provider {Provider}: Kafka topic {Topic} has {Partitions} partitions, one Orleans queue each", name, options.Topic, partitions);
-        // Orleans' queue mapper cannot grow: partitions added later are reported by the watch until a rolling restart reads them.
-        partitionWatch.Start(partitions);
-        return new HashRingBasedStreamQueueMapper(new HashRingStreamQueueMapperOptions { TotalQueueCount = partitions }, name);
-    }
+    [LoggerMessage(EventId = 6160, Level = LogLevel.Information, Message = "Stream provider {Provider}: Kafka topic {Topic} has {Partitions} partitions, one Orleans queue each")]
+    private static partial void LogPartitions(ILogger logger, string provider, string topic, int partitions);
 }

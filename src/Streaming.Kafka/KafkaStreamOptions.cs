@@ -1,10 +1,22 @@
+using System.ComponentModel.DataAnnotations;
+
 namespace UserEvents.Orleans.Streaming.Kafka;
 
-/// <summary>Settings of one Kafka stream provider. Validated at silo start by <see cref="KafkaStreamOptionsValidator"/>.</summary>
+/// <summary>
+/// Settings of one Kafka stream provider: its defaults and ranges live here, checked at silo start by
+/// <see cref="KafkaStreamOptionsValidator"/>. How to reach the cluster is <see cref="Connection"/>, shared with every other Kafka client.
+/// </summary>
 public sealed class KafkaStreamOptions
 {
-    /// <summary>Kafka <c>bootstrap.servers</c>.</summary>
-    public string BootstrapServers { get; set; } = "localhost:9092";
+    /// <summary>How to reach the Kafka cluster.</summary>
+    public KafkaConnectionOptions Connection { get; } = new();
+
+    /// <summary>Kafka <c>bootstrap.servers</c> (of <see cref="Connection"/>).</summary>
+    public string BootstrapServers
+    {
+        get => Connection.BootstrapServers;
+        set => Connection.BootstrapServers = value;
+    }
 
     /// <summary>The topic to read; each of its partitions becomes one Orleans queue.</summary>
     public string Topic { get; set; } = string.Empty;
@@ -16,6 +28,7 @@ public sealed class KafkaStreamOptions
     public KafkaStartingOffsets StartingOffsets { get; set; } = KafkaStartingOffsets.Latest;
 
     /// <summary>The most Kafka records packed into one batch container (one stream event).</summary>
+    [Range(1, 1_000_000)]
     public int MaxRecordsPerBatch { get; set; } = 2000;
 
     /// <summary>
@@ -23,6 +36,7 @@ public sealed class KafkaStreamOptions
     /// container, so Orleans' cache (containers per queue) x this x partitions on the silo bounds the cached records (docs/BENCHMARKS.md).
     /// A single larger record still makes a container of its own.
     /// </summary>
+    [Range(1024, 256 * 1024 * 1024)]
     public int MaxBatchBytes { get; set; } = 256 * 1024;
 
     /// <summary>The wait before a receiver that could not start tries again (it doubles on each failure).</summary>
@@ -53,11 +67,9 @@ public sealed class KafkaStreamOptions
     /// How often the provider asks the broker for the topic's partition count. Partitions added after the silos started are
     /// not read until a rolling restart; this check makes /health/ready fail and logs Critical within one period.
     /// </summary>
+    [Range(typeof(TimeSpan), "00:00:01", "00:10:00")]
     public TimeSpan PartitionCheckInterval { get; set; } = TimeSpan.FromSeconds(30);
 
-    /// <summary>
-    /// Further librdkafka settings passed through unchanged to every client of the provider
-    /// (e.g. <c>security.protocol</c>, <c>sasl.mechanism</c>, <c>sasl.username</c>, <c>ssl.ca.location</c>).
-    /// </summary>
-    public IDictionary<string, string> ClientSettings { get; } = new Dictionary<string, string>(StringComparer.Ordinal);
+    /// <summary>Further librdkafka settings passed through unchanged to every client of the provider (of <see cref="Connection"/>).</summary>
+    public IDictionary<string, string> ClientSettings => Connection.ClientSettings;
 }

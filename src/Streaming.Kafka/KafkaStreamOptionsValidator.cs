@@ -18,20 +18,9 @@ public sealed class KafkaStreamOptionsValidator(KafkaStreamOptions options, stri
     /// <summary>Every problem with the options, each naming its setting; empty when they are valid.</summary>
     public static IEnumerable<string> Validate(KafkaStreamOptions options)
     {
-        if (string.IsNullOrWhiteSpace(options.BootstrapServers))
+        foreach (var problem in options.Connection.Validate().Concat(OptionRanges.Problems(options)))
         {
-            yield return $"{nameof(KafkaStreamOptions.BootstrapServers)} is empty; set it to host:port[,host:port...]";
-        }
-        else
-        {
-            foreach (var server in options.BootstrapServers.Split(',', StringSplitOptions.TrimEntries))
-            {
-                var colon = server.LastIndexOf(':');
-                if (colon <= 0 || !int.TryParse(server[(colon + 1)..], out var port) || port is < 1 or > 65535)
-                {
-                    yield return $"{nameof(KafkaStreamOptions.BootstrapServers)} entry '{server}' is not host:port";
-                }
-            }
+            yield return problem;
         }
 
         if (string.IsNullOrWhiteSpace(options.Topic))
@@ -51,16 +40,6 @@ public sealed class KafkaStreamOptionsValidator(KafkaStreamOptions options, stri
         if (!Enum.IsDefined(options.StartingOffsets))
         {
             yield return $"{nameof(KafkaStreamOptions.StartingOffsets)} must be Earliest or Latest";
-        }
-
-        if (options.MaxRecordsPerBatch is < 1 or > 1_000_000)
-        {
-            yield return $"{nameof(KafkaStreamOptions.MaxRecordsPerBatch)} must be between 1 and 1000000, not {options.MaxRecordsPerBatch}";
-        }
-
-        if (options.MaxBatchBytes is < 1024 or > 256 * 1024 * 1024)
-        {
-            yield return $"{nameof(KafkaStreamOptions.MaxBatchBytes)} must be between 1024 and 268435456, not {options.MaxBatchBytes}";
         }
 
         if (options.StartRetryMinDelay <= TimeSpan.Zero || options.StartRetryMaxDelay < options.StartRetryMinDelay)
@@ -86,11 +65,6 @@ public sealed class KafkaStreamOptionsValidator(KafkaStreamOptions options, stri
         if (options.MetadataTimeout <= TimeSpan.Zero)
         {
             yield return $"{nameof(KafkaStreamOptions.MetadataTimeout)} must be positive";
-        }
-
-        if (options.PartitionCheckInterval < TimeSpan.FromSeconds(1) || options.PartitionCheckInterval > TimeSpan.FromMinutes(10))
-        {
-            yield return $"{nameof(KafkaStreamOptions.PartitionCheckInterval)} must be between 1 s and 10 min, not {options.PartitionCheckInterval}";
         }
 
         foreach (var key in options.ClientSettings.Keys.Where(KafkaClientConfig.IsOwnedByProvider))

@@ -6,16 +6,20 @@ using ErrorCode = Confluent.Kafka.ErrorCode;
 
 namespace UserEvents.Orleans.Streaming.Kafka;
 
-/// <summary>Reads how many partitions the topic has, retrying until the broker answers and the topic exists.</summary>
+/// <summary>The one topic-metadata request of the project: which partitions a topic has, once or retried until the topic exists.</summary>
 public static partial class KafkaTopicMetadata
 {
-    /// <summary>The topic's partition count; blocks, logging each failed attempt, until the broker answers and the topic exists.</summary>
-    public static int WaitForPartitionCount(KafkaStreamOptions options, string providerName, ILogger logger, CancellationToken cancellationToken)
+    /// <summary>
+    /// The topic's partition count; waits, logging each failed attempt, until the broker answers and the topic exists, or
+    /// until <paramref name="cancellationToken"/> is cancelled.
+    /// </summary>
+    public static async Task<int> WaitForPartitionCountAsync(
+        KafkaConnectionOptions connection, string topic, TimeSpan requestTimeout, string clientId, ILogger logger, CancellationToken cancellationToken)
     {
         var pipeline = new ResiliencePipelineBuilder<int>()
             .AddRetry(new RetryStrategyOptions<int>
             {
-                ShouldHandle = new PredicateBuilder<int>().Handle<KafkaException>().Handle<TopicNotFoundException>(),
+                ShouldHandle = new PredicateBuilder<int>().Handle<KafkaException>(), // TopicNotFoundException included
                 MaxRetryAttempts = int.MaxValue,
                 BackoffType = DelayBackoffType.Exponential,
                 Delay = TimeSpan.FromSeconds(1),
@@ -23,51 +27,44 @@ public static partial class KafkaTopicMetadata
                 UseJitter = true,
                 OnRetry = args =>
                 {
-                    LogRetry(logger, options.Topic, options.BootstrapServers, args.Outcome.Exception?.Message ?? "no answer", args.AttemptNumber + 1, args.RetryDelay);
+                    LogRetry(logger, topic, connection.BootstrapServers, args.Outcome.Exception?.Message ?? "no answer", args.AttemptNumber + 1, args.RetryDelay);
                     return default;
                 },
             })
             .Build();
 
-        return pipeline.Execute(_ => ReadOnce(options, providerName, logger), cancellationToken);
+        using var admin = KafkaAdminClients.Create(connection, clientId, logger);
+        // GetMetadata blocks its thread for up to the request timeout: keep it off the caller's (Orleans') scheduler.
+        return await pipeline.ExecuteAsync(
+            token => new ValueTask<int>(Task.Run(() => ReadPartitions(admin, topic, requestTimeout).Count, token)),
+            cancellationToken);
     }
-
-    private static int ReadOnce(KafkaStreamOptions options, string providerName, ILogger logger)
-    {
-        using var admin = CreateAdminClient(options, providerName, logger);
-        return ReadPartitionCount(admin, options);
-    }
-
-    /// <summary>An admin client for metadata requests whose librdkafka log goes to <paramref name="logger"/> at Debug.</summary>
-    public static IAdminClient CreateAdminClient(KafkaStreamOptions options, string providerName, ILogger logger) =>
-        new AdminClientBuilder(KafkaClientConfig.ForMetadata(options, providerName))
-            .SetLogHandler((_, message) => LogClient(logger, message.Level.ToString(), message.Message))
-            .SetErrorHandler((_, error) => LogClient(logger, "error", error.Reason))
-            .Build();
 
     /// <summary>The topic's partition count as the broker reports it now; throws when the broker does not answer or the topic is missing.</summary>
-    public static int ReadPartitionCount(IAdminClient admin, KafkaStreamOptions options)
+    public static int ReadPartitionCount(IAdminClient admin, string topic, TimeSpan requestTimeout) => ReadPartitions(admin, topic, requestTimeout).Count;
+
+    /// <summary>The topic's partition ids in order; throws <see cref="KafkaException"/> when the broker does not answer or the topic is missing.</summary>
+    public static IReadOnlyList<int> ReadPartitions(IAdminClient admin, string topic, TimeSpan requestTimeout)
     {
-        var metadata = admin.GetMetadata(options.Topic, options.MetadataTimeout);
-        var topic = metadata.Topics.SingleOrDefault(t => t.Topic == options.Topic);
-        if (topic is null || topic.Error.Code == ErrorCode.UnknownTopicOrPart || topic.Partitions.Count == 0)
+        var metadata = admin.GetMetadata(topic, requestTimeout);
+        var found = metadata.Topics.SingleOrDefault(t => t.Topic == topic);
+        if (found is null || found.Error.Code == ErrorCode.UnknownTopicOrPart || found.Partitions.Count == 0)
         {
-            throw new TopicNotFoundException($"Kafka topic '{options.Topic}' does not exist on {options.BootstrapServers} ({topic?.Error.Reason ?? "not in metadata"})");
+            throw new TopicNotFoundException($"Kafka topic '{topic}' does not exist ({found?.Error.Reason ?? "not in metadata"})");
         }
 
-        if (topic.Error.IsError)
+        if (found.Error.IsError)
         {
-            throw new KafkaException(topic.Error);
+            throw new KafkaException(found.Error);
         }
 
-        return topic.Partitions.Count;
+        return found.Partitions.Select(p => p.PartitionId).Order().ToArray();
     }
 
     [LoggerMessage(EventId = 3050, Level = LogLevel.Warning, Message = "Kafka topic {Topic} on {Brokers} is not available yet ({Error}; attempt {Attempt}); retrying in {Delay}")]
     private static partial void LogRetry(ILogger logger, string topic, string brokers, string error, int attempt, TimeSpan delay);
-
-    [LoggerMessage(EventId = 3051, Level = LogLevel.Debug, Message = "librdkafka {Level}: {Message}")]
-    private static partial void LogClient(ILogger logger, string level, string message);
-
-    private sealed class TopicNotFoundException(string message) : Exception(message);
 }
+
+/// <summary>The broker answered, but the topic does not exist (or has no partitions).</summary>
+public sealed class TopicNotFoundException(string message)
+    : KafkaException(new Error(ErrorCode.UnknownTopicOrPart, message));

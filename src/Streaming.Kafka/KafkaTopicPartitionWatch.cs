@@ -61,8 +61,8 @@ public sealed partial class KafkaTopicPartitionWatch(string providerName, KafkaS
     {
         try
         {
-            admin ??= KafkaTopicMetadata.CreateAdminClient(options, providerName, logger);
-            return KafkaTopicMetadata.ReadPartitionCount(admin, options);
+            admin ??= KafkaAdminClients.Create(options.Connection, $"orleans-{providerName}-metadata", logger);
+            return KafkaTopicMetadata.ReadPartitionCount(admin, options.Topic, options.MetadataTimeout);
         }
         catch (Exception e)
         {

@@ -1,6 +1,7 @@
 using Confluent.Kafka;
 using Confluent.Kafka.Admin;
-using ErrorCode = Confluent.Kafka.ErrorCode;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace UserEvents.Orleans.Streaming.Kafka;
 
@@ -13,17 +14,12 @@ public sealed class KafkaWatermarkReader : IDisposable
     private readonly IAdminClient admin;
     private readonly TimeSpan timeout;
 
-    /// <summary>A reader for <paramref name="bootstrapServers"/>; <paramref name="clientSettings"/> go to librdkafka unchanged.</summary>
-    public KafkaWatermarkReader(string bootstrapServers, IEnumerable<KeyValuePair<string, string>> clientSettings, string clientId, TimeSpan timeout)
+    /// <summary>A reader of the cluster <paramref name="connection"/> reaches; librdkafka's own log goes to <paramref name="logger"/> at Debug.</summary>
+    public KafkaWatermarkReader(KafkaConnectionOptions connection, string clientId, TimeSpan timeout, ILogger? logger = null)
     {
         this.timeout = timeout;
-        var config = new AdminClientConfig(clientSettings.ToDictionary(s => s.Key, s => s.Value, StringComparer.Ordinal))
-        {
-            BootstrapServers = bootstrapServers,
-            ClientId = clientId,
-        };
-        // librdkafka logs connection trouble itself; callers see it as a failed read.
-        admin = new AdminClientBuilder(config).SetLogHandler((_, _) => { }).SetErrorHandler((_, _) => { }).Build();
+        // Callers see connection trouble as a failed read.
+        admin = KafkaAdminClients.Create(connection, clientId, logger ?? NullLogger.Instance);
     }
 
     /// <summary>The watermarks of every partition of <paramref name="topic"/>, by partition.</summary>
@@ -38,20 +34,9 @@ public sealed class KafkaWatermarkReader : IDisposable
 
     public void Dispose() => admin.Dispose();
 
-    private int[] PartitionsOf(string topic)
-    {
-        var metadata = admin.GetMetadata(topic, timeout).Topics.SingleOrDefault(t => t.Topic == topic);
-        if (metadata is null || metadata.Error.Code == ErrorCode.UnknownTopicOrPart || metadata.Partitions.Count == 0)
-        {
-            throw new KafkaException(new Error(ErrorCode.UnknownTopicOrPart, $"Kafka topic '{topic}' does not exist"));
-        }
+    private IReadOnlyList<int> PartitionsOf(string topic) => KafkaTopicMetadata.ReadPartitions(admin, topic, timeout);
 
-        return metadata.Error.IsError
-            ? throw new KafkaException(metadata.Error)
-            : metadata.Partitions.Select(p => p.PartitionId).Order().ToArray();
-    }
-
-    private async Task<Dictionary<int, long>> ListOffsetsAsync(string topic, int[] partitions, OffsetSpec spec)
+    private async Task<Dictionary<int, long>> ListOffsetsAsync(string topic, IReadOnlyList<int> partitions, OffsetSpec spec)
     {
         var result = await admin.ListOffsetsAsync(
             partitions.Select(p => new TopicPartitionOffsetSpec { TopicPartition = new TopicPartition(topic, new Partition(p)), OffsetSpec = spec }),

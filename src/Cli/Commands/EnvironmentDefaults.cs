@@ -1,30 +1,45 @@
+using Microsoft.Extensions.Configuration;
+using UserEvents.Orleans.Postgres.Configuration;
+using UserEvents.Orleans.Streaming.Kafka;
+
 namespace UserEvents.Orleans.Cli.Commands;
 
 /// <summary>
-/// Option defaults that an environment variable can override (an empty variable counts as unset); the silo reads the same
-/// variables. The PostgreSQL and librdkafka variables are read by the code the silo uses (PostgresConnectionSettings,
-/// KafkaClientSettings).
+/// Option defaults from the environment, read by the silo's own maps (<see cref="UserEventsEnvironment"/>): the same
+/// variables, defaults and rules as the silo, TLS and SASL settings included. Options on the command line win.
 /// </summary>
 internal static class EnvironmentDefaults
 {
-    public const string BrokersVariable = "KAFKA_BROKER";
-    public const string TopicVariable = "KAFKA_TOPIC";
+    /// <summary>The process environment as configuration, read once.</summary>
+    public static IConfiguration Configuration { get; } = UserEventsEnvironment.FromProcess();
 
-    /// <summary>The process environment, as the shared settings readers take it.</summary>
-    public static IReadOnlyDictionary<string, string?> Variables => Environment.GetEnvironmentVariables().Cast<System.Collections.DictionaryEntry>()
-        .ToDictionary(e => (string)e.Key, e => (string?)e.Value, StringComparer.Ordinal);
+    /// <summary>KAFKA_BROKER, KAFKA_TOPIC and KAFKA_CLIENT_* with their defaults (wrong values are reported by <see cref="KafkaErrors"/>).</summary>
+    public static KafkaStreamOptions Kafka => UserEventsEnvironment.ReadKafka(Configuration, UserEventsEnvironment.NewKafkaOptions(), new List<string>());
 
-    /// <summary>librdkafka settings from KAFKA_CLIENT_* (TLS, SASL), read as the silo reads them.</summary>
-    public static IReadOnlyDictionary<string, string> KafkaClientSettings => Streaming.Kafka.KafkaClientSettings.FromEnvironment(Variables);
+    /// <summary>One line per wrong Kafka variable.</summary>
+    public static IReadOnlyList<string> KafkaErrors
+    {
+        get
+        {
+            var errors = new List<string>();
+            UserEventsEnvironment.ReadKafka(Configuration, UserEventsEnvironment.NewKafkaOptions(), errors);
+            return errors;
+        }
+    }
 
-    public static string Brokers => Get(BrokersVariable, "localhost:9092");
+    public static string Brokers => Kafka.BootstrapServers;
 
-    public static string Topic => Get(TopicVariable, "user-events");
+    public static string Topic => Kafka.Topic;
 
-    public static string ClusterId => Get("ORLEANS_CLUSTER_ID", "user-events");
+    public static string ClusterId => UserEventsEnvironment.Cluster.Bind(Configuration, new ClusterIds(), new List<string>()).ClusterId;
 
-    public static string ServiceId => Get("ORLEANS_SERVICE_ID", "user-events");
+    public static string ServiceId => UserEventsEnvironment.Cluster.Bind(Configuration, new ClusterIds(), new List<string>()).ServiceId;
 
-    private static string Get(string variable, string fallback) =>
-        Environment.GetEnvironmentVariable(variable) is { Length: > 0 } value ? value : fallback;
+    /// <summary>The connection of <paramref name="brokers"/> (the command's option or KAFKA_BROKER) with the KAFKA_CLIENT_* settings.</summary>
+    public static KafkaConnectionOptions KafkaConnection(string brokers)
+    {
+        var connection = Kafka.Connection.Clone();
+        connection.BootstrapServers = brokers;
+        return connection;
+    }
 }

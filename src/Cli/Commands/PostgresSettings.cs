@@ -12,13 +12,12 @@ namespace UserEvents.Orleans.Cli.Commands;
 /// </summary>
 public class PostgresSettings : CommandSettings
 {
-    private readonly EnvironmentReader environment;
+    private readonly List<string> environmentErrors = [];
     private readonly PostgresConnectionSettings fromEnvironment;
 
     public PostgresSettings()
     {
-        environment = new EnvironmentReader(EnvironmentDefaults.Variables);
-        fromEnvironment = PostgresConnectionSettings.Read(environment);
+        fromEnvironment = UserEventsEnvironment.ReadPostgres(EnvironmentDefaults.Configuration, environmentErrors);
     }
 
     [CommandOption("--postgres-host <HOST>")]
@@ -67,7 +66,7 @@ public class PostgresSettings : CommandSettings
 
     public override ValidationResult Validate()
     {
-        var errors = new List<string>(environment.Errors);
+        var errors = new List<string>(environmentErrors);
         if (PostgresPort is < 1 or > 65535)
         {
             errors.Add("--postgres-port must be a port number from 1 to 65535");

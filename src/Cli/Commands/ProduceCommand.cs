@@ -24,7 +24,7 @@ public sealed class ProduceCommand : AsyncCommand<ProduceSettings>
     {
         var errors = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
         var generator = new SampleEventGenerator(settings.Seed ?? Random.Shared.Next(), settings.MalformedPercent);
-        using var publisher = new KafkaEventPublisher(settings.Brokers, settings.Topic, EnvironmentDefaults.KafkaClientSettings);
+        using var publisher = new KafkaEventPublisher(settings.Brokers, settings.Topic, new Dictionary<string, string>(EnvironmentDefaults.Kafka.ClientSettings, StringComparer.Ordinal));
 
         try
         {

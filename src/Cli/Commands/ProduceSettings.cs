@@ -36,6 +36,11 @@ public sealed class ProduceSettings : CommandSettings
 
     public override ValidationResult Validate()
     {
+        if (EnvironmentDefaults.KafkaErrors is [_, ..] environmentErrors)
+        {
+            return ValidationResult.Error(string.Join(Environment.NewLine, environmentErrors));
+        }
+
         if (string.IsNullOrWhiteSpace(Brokers))
         {
             return ValidationResult.Error("--brokers must not be empty");

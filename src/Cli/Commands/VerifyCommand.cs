@@ -32,7 +32,7 @@ public sealed class VerifyCommand : AsyncCommand<VerifySettings>
             // below the high watermarks read next, even while events flow. The other order saw checkpoints committed after
             // the watermarks were read, and called them "beyond the log end".
             ledger = await LedgerSnapshotQuery.ReadAsync(settings.PostgresConnectionString, settings.Topic, settings.DeepScope, cancellationToken);
-            using var kafka = new KafkaWatermarkReader(settings.Brokers, EnvironmentDefaults.KafkaClientSettings, "user-events-cli-verify", KafkaTimeout);
+            using var kafka = new KafkaWatermarkReader(EnvironmentDefaults.KafkaConnection(settings.Brokers), "user-events-cli-verify", KafkaTimeout);
             watermarks = await kafka.ReadAsync(settings.Topic, cancellationToken);
         }
         catch (KafkaException exception)

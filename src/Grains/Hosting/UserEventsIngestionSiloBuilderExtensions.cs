@@ -8,6 +8,7 @@ using UserEvents.Orleans.Grains.Stats;
 using UserEvents.Orleans.Grains.Telemetry;
 using UserEvents.Orleans.Grains.Writing;
 using UserEvents.Orleans.Postgres.Checkpoints;
+using UserEvents.Orleans.Postgres.Configuration;
 using UserEvents.Orleans.Postgres.Events;
 using UserEvents.Orleans.Postgres.Leases;
 using UserEvents.Orleans.Streaming.Kafka;
@@ -21,21 +22,41 @@ public static class UserEventsIngestionSiloBuilderExtensions
 {
     /// <summary>
     /// Reads the topic of <paramref name="configureKafka"/> into partition streams of <see cref="StreamNames.UserEventsNamespace"/>
-    /// and stores them through <paramref name="dataSource"/> exactly once.
+    /// and stores them through <paramref name="dataSource"/> exactly once; the stats grains read through it too.
     /// </summary>
     public static ISiloBuilder AddUserEventsIngestion(
         this ISiloBuilder builder,
         NpgsqlDataSource dataSource,
         Action<KafkaStreamOptions> configureKafka,
         Action<GroupCommitOptions>? configureWriter = null,
-        int streamCacheSize = 64,
+        int streamCacheSize = SiloKafkaStreamConfigurator.DefaultCacheSize,
         Action<PostgresFlushOptions>? configureFlush = null)
     {
-        builder.AddKafkaStreams(StreamNames.KafkaProvider, options =>
-        {
-            options.StreamNamespace = StreamNames.UserEventsNamespace;
-            configureKafka(options);
-        }, stream => stream.Configure<global::Orleans.Configuration.SimpleQueueCacheOptions>(cache => cache.Configure(o => o.CacheSize = streamCacheSize)));
+        builder.Services.AddSingleton(dataSource);
+        builder.Services.TryAddKeyedSingleton(PostgresDataSourceKeys.Readers, dataSource);
+        return builder.AddUserEventsIngestion(configureKafka, configureWriter, streamCacheSize, configureFlush);
+    }
+
+    /// <summary>
+    /// As above, with the data sources registered by the host: the pipeline's unkeyed <see cref="NpgsqlDataSource"/> and
+    /// the stats grains' keyed <see cref="PostgresDataSourceKeys.Readers"/>.
+    /// </summary>
+    public static ISiloBuilder AddUserEventsIngestion(
+        this ISiloBuilder builder,
+        Action<KafkaStreamOptions> configureKafka,
+        Action<GroupCommitOptions>? configureWriter = null,
+        int streamCacheSize = SiloKafkaStreamConfigurator.DefaultCacheSize,
+        Action<PostgresFlushOptions>? configureFlush = null)
+    {
+        builder.AddKafkaStreams(StreamNames.KafkaProvider, kafka => kafka
+            .ConfigureKafka(options => options.Configure(o =>
+            {
+                o.StreamNamespace = StreamNames.UserEventsNamespace;
+                configureKafka(o);
+            }))
+            .UseCheckpointStore<PostgresCheckpointStore>()
+            .UseRecordDecoder<UserEventRecordDecoder>()
+            .ConfigureCache(streamCacheSize));
 
         var services = builder.Services;
 
@@ -43,11 +64,8 @@ public static class UserEventsIngestionSiloBuilderExtensions
         // lets the writer drop the abandoned copy (Orleans 10.4.2's default is not to cancel on timeout).
         services.Configure<global::Orleans.Configuration.SiloMessagingOptions>(o => o.CancelRequestOnTimeout = true);
         services.TryAddSingleton(TimeProvider.System);
-        services.AddSingleton(dataSource);
-        services.AddSingleton<IKafkaCheckpointStore, PostgresCheckpointStore>();
         services.AddSingleton<IQueueOwnershipStore, PostgresQueueOwnershipStore>();
         services.AddSingleton<UserEventJsonReader>();
-        services.AddSingleton<IKafkaRecordDecoder, UserEventRecordDecoder>();
         services.AddSingleton<PostgresBatchCommitter>();
         services.AddMetrics();
         services.TryAddSingleton<IngestionMetrics>();

@@ -1,9 +1,11 @@
 using Confluent.Kafka;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using UserEvents.Orleans.Contracts;
 using UserEvents.Orleans.Contracts.Stats;
+using UserEvents.Orleans.Postgres.Configuration;
 using UserEvents.Orleans.Postgres.Stats;
 using UserEvents.Orleans.Streaming.Kafka;
 
@@ -15,7 +17,7 @@ namespace UserEvents.Orleans.Grains.Stats;
 /// tables, so counts and partitions are cached separately: polling the partitions never counts rows.
 /// </summary>
 public sealed partial class IngestionStatsGrain(
-    NpgsqlDataSource dataSource,
+    [FromKeyedServices(PostgresDataSourceKeys.Readers)] NpgsqlDataSource dataSource,
     IOptionsMonitor<KafkaStreamOptions> kafkaOptions,
     TimeProvider time,
     ILogger<IngestionStatsGrain> logger) : Grain, IIngestionStatsGrain
@@ -32,7 +34,7 @@ public sealed partial class IngestionStatsGrain(
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
         kafka = kafkaOptions.Get(StreamNames.KafkaProvider);
-        watermarks = new KafkaWatermarkReader(kafka.BootstrapServers, kafka.ClientSettings, $"orleans-{StreamNames.KafkaProvider}-stats", KafkaTimeout);
+        watermarks = new KafkaWatermarkReader(kafka.Connection, $"orleans-{StreamNames.KafkaProvider}-stats", KafkaTimeout, logger);
         return Task.CompletedTask;
     }
 

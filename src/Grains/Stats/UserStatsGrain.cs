@@ -1,12 +1,14 @@
+using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using UserEvents.Orleans.Contracts.Stats;
+using UserEvents.Orleans.Postgres.Configuration;
 using UserEvents.Orleans.Postgres.Stats;
 
 namespace UserEvents.Orleans.Grains.Stats;
 
 /// <summary>One user's figures (key = user_id), read from PostgreSQL and cached briefly; idle activations go soon.</summary>
 [CollectionAgeLimit(Minutes = 2)]
-public sealed class UserStatsGrain(NpgsqlDataSource dataSource, TimeProvider time) : Grain, IUserStatsGrain
+public sealed class UserStatsGrain([FromKeyedServices(PostgresDataSourceKeys.Readers)] NpgsqlDataSource dataSource, TimeProvider time) : Grain, IUserStatsGrain
 {
     private readonly UserStatsQuery query = new(dataSource);
     private readonly ShortLivedCache<int, UserStats> cache = new(StatsFreshness.User, time);

@@ -1,13 +1,13 @@
+using System.ComponentModel.DataAnnotations;
 using Npgsql;
 
 namespace UserEvents.Orleans.Postgres.Configuration;
 
 /// <summary>
-/// Where PostgreSQL is and how to reach it: the <c>POSTGRES_*</c> variables (names, defaults and rules in this one place),
-/// read the same way by the silo and by every CLI command.
+/// Where PostgreSQL is and how to reach it, with its defaults and ranges; read from the <c>POSTGRES_*</c> variables
+/// (<see cref="UserEventsEnvironment.Postgres"/>) the same way by the silo and by every CLI command.
 /// </summary>
-public sealed record PostgresConnectionSettings(
-    string Host, int Port, string Database, string User, string? Password, SslMode SslMode, string? SslRootCertificate)
+public sealed record PostgresConnectionSettings
 {
     public static IReadOnlyDictionary<string, SslMode> SslModes { get; } = new Dictionary<string, SslMode>(StringComparer.Ordinal)
     {
@@ -18,23 +18,35 @@ public sealed record PostgresConnectionSettings(
         ["verify-full"] = SslMode.VerifyFull,
     };
 
-    /// <summary>Reads POSTGRES_HOST, _PORT, _DB, _USER, _PASSWORD or _PASSWORD_FILE, _SSL_MODE and _SSL_ROOT_CERT.</summary>
-    public static PostgresConnectionSettings Read(EnvironmentReader reader)
+    public string Host { get; init; } = "localhost";
+
+    [Range(1, 65535)]
+    public int Port { get; init; } = 5432;
+
+    public string Database { get; init; } = "postgres";
+
+    public string User { get; init; } = "postgres";
+
+    [global::Orleans.Redact]
+    public string? Password { get; init; }
+
+    public SslMode SslMode { get; init; } = SslMode.Prefer;
+
+    /// <summary>PEM file of the CA to trust (only with <see cref="SslMode.VerifyCA"/> or <see cref="SslMode.VerifyFull"/>).</summary>
+    public string? SslRootCertificate { get; init; }
+
+    /// <summary>Every problem with the settings, each starting with the name of its setting.</summary>
+    public IEnumerable<string> Validate()
     {
-        var settings = new PostgresConnectionSettings(
-            reader.String("POSTGRES_HOST", "localhost"),
-            reader.Int("POSTGRES_PORT", 5432, 1, 65535),
-            reader.String("POSTGRES_DB", "postgres"),
-            reader.String("POSTGRES_USER", "postgres"),
-            reader.SecretOrNull("POSTGRES_PASSWORD", "POSTGRES_PASSWORD_FILE"),
-            reader.Choice("POSTGRES_SSL_MODE", "prefer", SslModes.ToDictionary()),
-            reader.ReadableFileOrNull("POSTGRES_SSL_ROOT_CERT"));
-        if (settings.SslRootCertificate is not null && settings.SslMode is not (SslMode.VerifyCA or SslMode.VerifyFull))
+        foreach (var problem in Streaming.Kafka.OptionRanges.Problems(this))
         {
-            reader.Errors.Add("POSTGRES_SSL_ROOT_CERT is only used to verify the server: set POSTGRES_SSL_MODE to verify-ca or verify-full");
+            yield return problem;
         }
 
-        return settings;
+        if (SslRootCertificate is not null && SslMode is not (SslMode.VerifyCA or SslMode.VerifyFull))
+        {
+            yield return $"{nameof(SslRootCertificate)} is only used to verify the server: set {nameof(SslMode)} to verify-ca or verify-full";
+        }
     }
 
     /// <summary>The Npgsql connection string (holds the password: log <see cref="Describe"/> instead).</summary>

@@ -1,3 +1,6 @@
+using System.ComponentModel.DataAnnotations;
+using UserEvents.Orleans.Streaming.Kafka;
+
 namespace UserEvents.Orleans.Postgres.Events;
 
 /// <summary>
@@ -11,30 +14,17 @@ public sealed class PostgresFlushOptions
     /// How long the server keeps a flush transaction whose client has gone quiet between statements
     /// (<c>idle_in_transaction_session_timeout</c>); then it ends the session and rolls the transaction back.
     /// </summary>
+    [Range(typeof(TimeSpan), "00:00:01", "00:10:00")]
     public TimeSpan IdleInTransactionTimeout { get; set; } = TimeSpan.FromSeconds(15);
 
     /// <summary>How long a flush waits for a checkpoint row another session has locked (<c>lock_timeout</c>); then it fails and is retried.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.100", "00:10:00")]
     public TimeSpan LockTimeout { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>How often a flush plans again when another silo moved one of its checkpoints while it was writing.</summary>
+    [Range(1, 100)]
     public int MaxPlanAttempts { get; set; } = 5;
 
-    /// <summary>Every problem with the options, each naming its setting.</summary>
-    public IEnumerable<string> Validate()
-    {
-        if (IdleInTransactionTimeout < TimeSpan.FromSeconds(1) || IdleInTransactionTimeout > TimeSpan.FromMinutes(10))
-        {
-            yield return $"{nameof(IdleInTransactionTimeout)} must be between 1 s and 10 min";
-        }
-
-        if (LockTimeout < TimeSpan.FromMilliseconds(100) || LockTimeout > TimeSpan.FromMinutes(10))
-        {
-            yield return $"{nameof(LockTimeout)} must be between 100 ms and 10 min";
-        }
-
-        if (MaxPlanAttempts is < 1 or > 100)
-        {
-            yield return $"{nameof(MaxPlanAttempts)} must be between 1 and 100";
-        }
-    }
+    /// <summary>Every problem with the options, each starting with the name of its setting.</summary>
+    public IEnumerable<string> Validate() => OptionRanges.Problems(this);
 }

@@ -1,5 +1,6 @@
 using Confluent.Kafka;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using UserEvents.Orleans.Streaming.Kafka;
 
 namespace UserEvents.Orleans.Silo.Health;
 
@@ -8,7 +9,7 @@ namespace UserEvents.Orleans.Silo.Health;
 /// and the topic has partitions. One metadata client for the silo's lifetime; a result (or a request in flight) is reused for
 /// <see cref="KafkaBrokerHealthCheckOptions.CacheFor"/>, so frequent probes do not turn into frequent requests.
 /// </summary>
-internal sealed partial class KafkaBrokerHealthCheck : IHealthCheck, IDisposable
+internal sealed class KafkaBrokerHealthCheck : IHealthCheck, IDisposable
 {
     private readonly KafkaBrokerHealthCheckOptions options;
     private readonly TimeProvider time;
@@ -52,31 +53,20 @@ internal sealed partial class KafkaBrokerHealthCheck : IHealthCheck, IDisposable
     {
         try
         {
-            var metadata = admin.Value.GetMetadata(options.Topic, options.Timeout);
-            var topic = metadata.Topics.SingleOrDefault(t => t.Topic == options.Topic);
-            if (topic is null || topic.Error.IsError || topic.Partitions.Count == 0)
-            {
-                return new HealthCheckResult(failureStatus, $"Kafka {options.BootstrapServers} answered, but topic {options.Topic} is not available ({topic?.Error.Reason ?? "not in metadata"})");
-            }
-
-            return HealthCheckResult.Healthy($"Kafka {options.BootstrapServers} answered: topic {options.Topic} has {topic.Partitions.Count} partitions on {metadata.Brokers.Count} broker(s)");
+            var partitions = KafkaTopicMetadata.ReadPartitionCount(admin.Value, options.Topic, options.Timeout);
+            return HealthCheckResult.Healthy($"Kafka {Brokers} answered: topic {options.Topic} has {partitions} partitions");
+        }
+        catch (TopicNotFoundException exception)
+        {
+            return new HealthCheckResult(failureStatus, $"Kafka {Brokers} answered, but topic {options.Topic} is not available ({exception.Error.Reason})");
         }
         catch (KafkaException exception)
         {
-            return new HealthCheckResult(failureStatus, $"Kafka {options.BootstrapServers} did not answer a metadata request (timeout {options.Timeout.TotalSeconds:0.#} s): {exception.Error.Reason}", exception);
+            return new HealthCheckResult(failureStatus, $"Kafka {Brokers} did not answer a metadata request (timeout {options.Timeout.TotalSeconds:0.#} s): {exception.Error.Reason}", exception);
         }
     }
 
-    private IAdminClient CreateAdminClient() =>
-        new AdminClientBuilder(new AdminClientConfig(new Dictionary<string, string>(options.ClientSettings))
-        {
-            BootstrapServers = options.BootstrapServers,
-            ClientId = "user-events-health",
-        })
-            .SetLogHandler((_, message) => LogClient(message.Level.ToString(), message.Message))
-            .SetErrorHandler((_, error) => LogClient("error", error.Reason))
-            .Build();
+    private string Brokers => options.Connection.BootstrapServers;
 
-    [LoggerMessage(Level = LogLevel.Debug, Message = "Kafka health client {Level}: {Message}")]
-    private partial void LogClient(string level, string message);
+    private IAdminClient CreateAdminClient() => KafkaAdminClients.Create(options.Connection, "user-events-health", logger);
 }

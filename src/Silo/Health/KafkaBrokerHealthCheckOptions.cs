@@ -1,7 +1,9 @@
+using UserEvents.Orleans.Streaming.Kafka;
+
 namespace UserEvents.Orleans.Silo.Health;
 
 /// <summary>Which broker and topic <see cref="KafkaBrokerHealthCheck"/> asks, and how often.</summary>
-internal sealed record KafkaBrokerHealthCheckOptions(string BootstrapServers, string Topic, IReadOnlyDictionary<string, string> ClientSettings)
+internal sealed record KafkaBrokerHealthCheckOptions(KafkaConnectionOptions Connection, string Topic)
 {
     /// <summary>How long a metadata request may take.</summary>
     public TimeSpan Timeout { get; init; } = TimeSpan.FromSeconds(2);

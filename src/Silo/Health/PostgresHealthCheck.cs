@@ -3,7 +3,7 @@ using Npgsql;
 
 namespace UserEvents.Orleans.Silo.Health;
 
-/// <summary>Healthy when the silo's PostgreSQL answers <c>SELECT 1</c> through the pipeline's own connection pool.</summary>
+/// <summary>Healthy when the silo's PostgreSQL answers <c>SELECT 1</c> through the probe's own small pool (a stuck writer does not make it wait).</summary>
 internal sealed class PostgresHealthCheck(NpgsqlDataSource dataSource, string database) : IHealthCheck
 {
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken)

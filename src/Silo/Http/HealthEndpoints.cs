@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Npgsql;
+using UserEvents.Orleans.Postgres.Configuration;
 using UserEvents.Orleans.Silo.Configuration;
 using UserEvents.Orleans.Silo.Health;
 
@@ -15,17 +16,22 @@ public static class HealthEndpoints
     private const string ReadyTag = "ready";
     private static readonly TimeSpan CheckTimeout = TimeSpan.FromSeconds(5);
 
-    public static IServiceCollection AddHealthEndpoints(this IServiceCollection services, SiloSettings settings, NpgsqlDataSource dataSource)
+    public static IServiceCollection AddHealthEndpoints(this IServiceCollection services, SiloSettings settings)
     {
-        services.AddSingleton(new KafkaBrokerHealthCheckOptions(settings.KafkaBroker, settings.KafkaTopic, settings.KafkaClientSettings));
+        services.AddSingleton(new KafkaBrokerHealthCheckOptions(settings.Kafka.Connection, settings.Kafka.Topic));
         services.AddSingleton<KafkaBrokerHealthCheck>();
         services.AddHealthChecks()
             .AddCheck<OrleansSiloHealthCheck>("orleans", tags: [ReadyTag], timeout: CheckTimeout)
-            .AddCheck("postgresql", new PostgresHealthCheck(dataSource, settings.DescribePostgres), tags: [ReadyTag], timeout: CheckTimeout)
+            .Add(new HealthCheckRegistration(
+                "postgresql",
+                services => new PostgresHealthCheck(services.GetRequiredKeyedService<NpgsqlDataSource>(PostgresDataSourceKeys.Health), settings.DescribePostgres),
+                HealthStatus.Unhealthy,
+                [ReadyTag],
+                CheckTimeout))
             .AddCheck<KafkaBrokerHealthCheck>("kafka", tags: [ReadyTag], timeout: CheckTimeout)
             .Add(new HealthCheckRegistration(
                 "kafka-receivers",
-                services => new KafkaReceiversHealthCheck(services.GetRequiredService<UserEvents.Orleans.Streaming.Kafka.KafkaReceiverMetrics>(), TimeProvider.System, settings.KafkaReceiverStartGrace),
+                services => new KafkaReceiversHealthCheck(services.GetRequiredService<UserEvents.Orleans.Streaming.Kafka.KafkaReceiverMetrics>(), TimeProvider.System, settings.Host.ReceiverStartGrace),
                 HealthStatus.Unhealthy,
                 [ReadyTag],
                 CheckTimeout))

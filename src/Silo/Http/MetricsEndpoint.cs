@@ -1,3 +1,4 @@
+using Npgsql;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
 using UserEvents.Orleans.Grains.Telemetry;
@@ -6,7 +7,7 @@ using UserEvents.Orleans.Streaming.Kafka;
 
 namespace UserEvents.Orleans.Silo.Http;
 
-/// <summary><c>/metrics</c> in Prometheus text format: our ingestion and Kafka receiver meters, Orleans' meters and the .NET runtime's.</summary>
+/// <summary><c>/metrics</c> in Prometheus text format: our ingestion and Kafka receiver meters, Orleans' meters, Npgsql's (per pool) and the .NET runtime's.</summary>
 public static class MetricsEndpoint
 {
     private const string OrleansMeter = "Microsoft.Orleans";
@@ -18,6 +19,7 @@ public static class MetricsEndpoint
             .WithMetrics(metrics => metrics
                 .AddMeter(IngestionMetrics.MeterName, KafkaReceiverMetrics.MeterName, HealthStatusMetrics.MeterName, OrleansMeter)
                 .AddRuntimeInstrumentation()
+                .AddNpgsqlInstrumentation()
                 .AddPrometheusExporter());
         return services;
     }

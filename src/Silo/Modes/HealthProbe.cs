@@ -15,13 +15,13 @@ public static class HealthProbe
 
     public static async Task<int> RunAsync(SiloSettings settings)
     {
-        var address = settings.HttpBind switch
+        var address = settings.Http.Bind switch
         {
             var any when any.Equals(IPAddress.Any) => IPAddress.Loopback,
             var any when any.Equals(IPAddress.IPv6Any) => IPAddress.IPv6Loopback,
             var bound => bound,
         };
-        var uri = new UriBuilder(Uri.UriSchemeHttp, address.ToString(), settings.HttpPort, "/health/ready").Uri;
+        var uri = new UriBuilder(Uri.UriSchemeHttp, address.ToString(), settings.Http.Port, "/health/ready").Uri;
         using var http = new HttpClient { Timeout = Timeout };
         try
         {

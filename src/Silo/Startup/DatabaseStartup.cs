@@ -2,7 +2,7 @@ using Npgsql;
 using Polly;
 using Polly.Retry;
 using UserEvents.Orleans.Postgres.Schema;
-using UserEvents.Orleans.Silo.Configuration;
+using UserEvents.Orleans.Postgres.Configuration;
 
 namespace UserEvents.Orleans.Silo.Startup;
 
@@ -13,7 +13,8 @@ namespace UserEvents.Orleans.Silo.Startup;
 /// </summary>
 public static partial class DatabaseStartup
 {
-    public static async Task PrepareAsync(SiloSettings settings, ILoggerFactory loggerFactory, CancellationToken cancellationToken)
+    public static async Task PrepareAsync(
+        PostgresConnectionSettings postgres, string connectionString, bool migrate, ILoggerFactory loggerFactory, CancellationToken cancellationToken)
     {
         var logger = loggerFactory.CreateLogger(typeof(DatabaseStartup));
         var pipeline = new ResiliencePipelineBuilder()
@@ -27,7 +28,7 @@ public static partial class DatabaseStartup
                 MaxDelay = TimeSpan.FromSeconds(15),
                 OnRetry = args =>
                 {
-                    LogUnreachable(logger, settings.DescribePostgres, args.Outcome.Exception?.Message ?? "unknown error", args.RetryDelay);
+                    LogUnreachable(logger, postgres.Describe, args.Outcome.Exception?.Message ?? "unknown error", args.RetryDelay);
                     return default;
                 },
             })
@@ -35,12 +36,12 @@ public static partial class DatabaseStartup
 
         await pipeline.ExecuteAsync(async token =>
         {
-            await using var connection = new NpgsqlConnection(settings.PostgresConnectionString);
+            await using var connection = new NpgsqlConnection(connectionString);
             await connection.OpenAsync(token);
             await DatabaseEncodingCheck.EnsureUtf8Async(connection, token);
-            if (settings.PostgresMigrate)
+            if (migrate)
             {
-                new PostgresSchemaMigrator(loggerFactory.CreateLogger<PostgresSchemaMigrator>()).Migrate(settings.PostgresConnectionString, createDatabase: false);
+                new PostgresSchemaMigrator(loggerFactory.CreateLogger<PostgresSchemaMigrator>()).Migrate(connectionString, createDatabase: false);
             }
             else if (await SchemaCheck.ProblemAsync(connection, token) is { } problem)
             {
@@ -48,7 +49,7 @@ public static partial class DatabaseStartup
             }
         }, cancellationToken);
 
-        LogReady(logger, settings.DescribePostgres, settings.PostgresMigrate);
+        LogReady(logger, postgres.Describe, migrate);
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "PostgreSQL {Database} is not reachable ({Error}); retrying in {Delay}")]

@@ -1,27 +1,18 @@
-using UserEvents.Orleans.Silo.Configuration;
 using UserEvents.Orleans.Streaming.Kafka;
 
 namespace UserEvents.Orleans.Silo.Startup;
 
 /// <summary>Waits until the broker answers and the topic exists, saying so in the log, before Orleans starts its queues.</summary>
-public static class KafkaStartup
+public static partial class KafkaStartup
 {
-    public static Task<int> WaitForTopicAsync(SiloSettings settings, ILoggerFactory loggerFactory, CancellationToken cancellationToken)
+    public static async Task<int> WaitForTopicAsync(KafkaStreamOptions kafka, ILoggerFactory loggerFactory, CancellationToken cancellationToken)
     {
-        var options = new KafkaStreamOptions { BootstrapServers = settings.KafkaBroker, Topic = settings.KafkaTopic };
-        foreach (var (key, value) in settings.KafkaClientSettings)
-        {
-            options.ClientSettings[key] = value;
-        }
-
         var logger = loggerFactory.CreateLogger(typeof(KafkaStartup));
-        return Task.Run(
-            () =>
-            {
-                var partitions = KafkaTopicMetadata.WaitForPartitionCount(options, "startup", logger, cancellationToken);
-                logger.LogInformation("Kafka {Brokers}: topic {Topic} has {Partitions} partitions", settings.KafkaBroker, settings.KafkaTopic, partitions);
-                return partitions;
-            },
-            cancellationToken);
+        var partitions = await KafkaTopicMetadata.WaitForPartitionCountAsync(kafka.Connection, kafka.Topic, kafka.MetadataTimeout, "user-events-startup", logger, cancellationToken);
+        LogTopicFound(logger, kafka.BootstrapServers, kafka.Topic, partitions);
+        return partitions;
     }
+
+    [LoggerMessage(EventId = 6120, Level = LogLevel.Information, Message = "Kafka {Brokers}: topic {Topic} has {Partitions} partitions")]
+    private static partial void LogTopicFound(ILogger logger, string brokers, string topic, int partitions);
 }

@@ -36,6 +36,16 @@ public sealed partial class OperatorEndpointsTests(IngestingSiloFixture silo, IT
     }
 
     [Fact]
+    public async Task Metrics_show_each_postgresql_pool_of_the_silo_by_its_purpose()
+    {
+        var text = await http.GetStringAsync(silo.Address("/metrics"));
+
+        var pools = PoolName().Matches(text).Select(m => m.Groups[1].Value).ToHashSet();
+
+        Assert.Superset(new HashSet<string> { "writer", "membership", "health" }, pools);
+    }
+
+    [Fact]
     public async Task Metrics_parse_in_promtool_and_our_series_pass_its_lint_and_report_every_readiness_check()
     {
         var text = await http.GetStringAsync(silo.Address("/metrics"));
@@ -136,4 +146,7 @@ public sealed partial class OperatorEndpointsTests(IngestingSiloFixture silo, IT
 
     [GeneratedRegex("(?:src|href)=\"(/ingestion-page/[^\"]+)\"")]
     private static partial Regex ScriptOrStyle();
+
+    [GeneratedRegex(@"^db_client_connection_[a-z_]+\{[^}]*db_client_connection_pool_name=""([a-z]+)""", RegexOptions.Multiline)]
+    private static partial Regex PoolName();
 }

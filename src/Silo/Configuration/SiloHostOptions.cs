@@ -1,0 +1,28 @@
+using System.ComponentModel.DataAnnotations;
+using System.Net;
+
+namespace UserEvents.Orleans.Silo.Configuration;
+
+/// <summary>The silo's own settings (ports, schema migration, cache, readiness grace): their defaults and ranges.</summary>
+public sealed class SiloHostOptions
+{
+    [Range(1, 65535)]
+    public int SiloPort { get; set; } = 11111;
+
+    [Range(1, 65535)]
+    public int GatewayPort { get; set; } = 30000;
+
+    /// <summary>The address other silos use to reach this one; null: the host's first IPv4.</summary>
+    public IPAddress? AdvertisedIp { get; set; }
+
+    /// <summary>Apply the schema of <c>sql/</c> at start.</summary>
+    public bool Migrate { get; set; }
+
+    /// <summary>Batches Orleans caches per partition before it stops reading.</summary>
+    [Range(10, 100_000)]
+    public int StreamCacheSize { get; set; } = 64;
+
+    /// <summary>How long a partition's receiver may take to start before /health/ready says it is not read.</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "01:00:00")]
+    public TimeSpan ReceiverStartGrace { get; set; } = TimeSpan.FromSeconds(30);
+}

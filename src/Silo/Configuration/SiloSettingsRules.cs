@@ -1,0 +1,29 @@
+namespace UserEvents.Orleans.Silo.Configuration;
+
+/// <summary>
+/// The rules that tie settings of different options together (each message names the variables, never a secret); the
+/// rules of one options class live with it.
+/// </summary>
+internal static class SiloSettingsRules
+{
+    public static void Check(SiloSettings settings, List<string> errors)
+    {
+        var (host, http) = (settings.Host, settings.Http);
+        if (host.SiloPort == host.GatewayPort || host.SiloPort == http.Port || host.GatewayPort == http.Port)
+        {
+            errors.Add($"ORLEANS_SILO_PORT ({host.SiloPort}), ORLEANS_GATEWAY_PORT ({host.GatewayPort}) and HTTP_PORT ({http.Port}) must differ");
+        }
+
+        if (http.AuthToken is { } token && token.Length < HttpEndpointOptions.MinimumAuthTokenLength)
+        {
+            errors.Add($"HTTP_AUTH_TOKEN (or the content of HTTP_AUTH_TOKEN_FILE) must be at least {HttpEndpointOptions.MinimumAuthTokenLength} characters long");
+        }
+
+        if (http.ReachableFromOtherMachines && http.AuthToken is null)
+        {
+            errors.Add(
+                $"HTTP_BIND={http.Bind} makes the ingestion page, dashboard, stats API and /metrics reachable from other machines: " +
+                "set HTTP_AUTH_TOKEN or HTTP_AUTH_TOKEN_FILE (or bind to 127.0.0.1)");
+        }
+    }
+}
