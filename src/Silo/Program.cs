@@ -4,6 +4,7 @@ using Npgsql;
 using Orleans.Configuration;
 using Orleans.Dashboard;
 using UserEvents.Orleans.Grains.Hosting;
+using UserEvents.Orleans.Postgres.Partitions;
 using UserEvents.Orleans.Silo.Configuration;
 using UserEvents.Orleans.Silo.Http;
 using UserEvents.Orleans.Silo.Modes;
@@ -117,6 +118,7 @@ builder.Host.UseOrleans(silo =>
             flush.LockTimeout = settings.WriterLockTimeout;
             flush.IdleInTransactionTimeout = settings.WriterIdleInTransactionTimeout;
         });
+    silo.Services.AddPartitionMaintenance(settings.Partitions);
     silo.AddDashboard();
 });
 

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net;
 using Npgsql;
 using UserEvents.Orleans.Postgres.Configuration;
+using UserEvents.Orleans.Postgres.Partitions;
 using UserEvents.Orleans.Streaming.Kafka;
 
 namespace UserEvents.Orleans.Silo.Configuration;
@@ -84,6 +85,9 @@ public sealed record SiloSettings
 
     public required int StreamCacheSize { get; init; }
 
+    /// <summary>Time partitions and retention (USER_EVENTS_PARTITION_INTERVAL, _PARTITIONS_AHEAD, _RETENTION, _MAINTENANCE_SECONDS).</summary>
+    public required PartitionSettings Partitions { get; init; }
+
     /// <summary>The Npgsql connection string (the password is never logged: use <see cref="DescribePostgres"/>).</summary>
     public string PostgresConnectionString => Postgres.ConnectionString($"user-events-silo-{SiloPort}", maxPoolSize: 50);
 
@@ -132,6 +136,7 @@ public sealed record SiloSettings
             WriterLockTimeout = TimeSpan.FromMilliseconds(reader.Int("WRITER_LOCK_TIMEOUT_MS", 5_000, 100, 600_000)),
             WriterIdleInTransactionTimeout = TimeSpan.FromMilliseconds(reader.Int("WRITER_IDLE_IN_TRANSACTION_TIMEOUT_MS", 15_000, 1_000, 600_000)),
             StreamCacheSize = reader.Int("STREAM_CACHE_SIZE", 64, 10, 100_000),
+            Partitions = PartitionSettings.Read(reader, variables),
         };
 
         foreach (var error in KafkaStreamOptionsValidator.Validate(new KafkaStreamOptions { BootstrapServers = settings.KafkaBroker, Topic = settings.KafkaTopic, StreamNamespace = "x" }))

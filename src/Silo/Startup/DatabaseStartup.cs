@@ -1,6 +1,7 @@
 using Npgsql;
 using Polly;
 using Polly.Retry;
+using UserEvents.Orleans.Postgres.Partitions;
 using UserEvents.Orleans.Postgres.Schema;
 using UserEvents.Orleans.Silo.Configuration;
 
@@ -49,10 +50,35 @@ public static partial class DatabaseStartup
         }, cancellationToken);
 
         LogReady(logger, settings.DescribePostgres, settings.PostgresMigrate);
+        await EnsurePartitionsAsync(settings, loggerFactory, cancellationToken);
+    }
+
+    /// <summary>
+    /// The partitions ingestion will write to exist before it starts. A failure is logged, not fatal: the default
+    /// partition stores the rows meanwhile, and the maintenance service retries every period.
+    /// </summary>
+    private static async Task EnsurePartitionsAsync(SiloSettings settings, ILoggerFactory loggerFactory, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await using var dataSource = NpgsqlDataSource.Create(settings.PostgresConnectionString);
+            var report = await new PartitionMaintenance(dataSource, settings.Partitions, loggerFactory.CreateLogger<PartitionMaintenance>()).RunAsync(cancellationToken);
+            LogPartitionsReady(loggerFactory.CreateLogger(typeof(DatabaseStartup)), report.Created.Count, report.Dropped.Count, report.Ran);
+        }
+        catch (Exception exception) when (exception is NpgsqlException or InvalidOperationException)
+        {
+            LogPartitionsFailed(loggerFactory.CreateLogger(typeof(DatabaseStartup)), exception);
+        }
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "PostgreSQL {Database} is not reachable ({Error}); retrying in {Delay}")]
     private static partial void LogUnreachable(ILogger logger, string database, string error, TimeSpan delay);
+
+    [LoggerMessage(EventId = 6320, Level = LogLevel.Information, Message = "Partitions checked at start: {Created} created, {Dropped} dropped by retention (maintained by this silo: {Ran})")]
+    private static partial void LogPartitionsReady(ILogger logger, int created, int dropped, bool ran);
+
+    [LoggerMessage(EventId = 6321, Level = LogLevel.Error, Message = "Partitions could not be checked at start; rows outside every partition go to the default partition until maintenance succeeds")]
+    private static partial void LogPartitionsFailed(ILogger logger, Exception exception);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "PostgreSQL {Database} reachable; schema migrated: {Migrated}")]
     private static partial void LogReady(ILogger logger, string database, bool migrated);
