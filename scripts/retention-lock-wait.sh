@@ -62,22 +62,27 @@ SQL
 measure() { # $1 = label, $2 = day offset of the partition, $3... = statements that drop it
     local label=$1 day=$2 table; table=$(partition "$2"); shift 2
     sql -c "CHECKPOINT"
-    pgbench -n -q -c 2 -T 8 -f "$work/insert.sql" -l --log-prefix="$work/$label" "$db" >"$work/$label.out" 2>&1 &
+    pgbench -n -c 2 -T 8 -f "$work/insert.sql" -l --log-prefix="$work/$label" "$db" >"$work/$label.out" 2>&1 &
     local bench=$!
     sleep 3
     local from; from=$(now_us)
+    local server=0
     for statement in "$@"; do
-        sql -c "$statement" >/dev/null
+        # \timing: the statement's own time, without psql's start.
+        local took; took=$(psql -X -q -v ON_ERROR_STOP=1 -d "$db" -c '\timing on' -c "$statement" | awk '/^Time:/ { print $2 }')
+        server=$(awk -v a="$server" -v b="$took" 'BEGIN { print a + b }')
     done
     local to; to=$(now_us)
-    wait "$bench"
+    wait "$bench" || { cat "$work/$label.out" >&2; exit 1; }
     # pgbench's per-transaction log: client, transaction, latency (us), script, end epoch (s), end (us).
-    cat "$work/$label".[0-9]* | awk -v from="$from" -v to="$to" -v label="$label" -v table="$table" '
-        { latency = $3; finish = $5 * 1000000 + $6; start = finish - latency; n++; all[n] = latency
+    local median
+    median=$(cat "$work/$label".[0-9]* | awk '{ print $3 }' | sort -n | awk '{ v[NR] = $1 } END { printf "%.1f", v[int(NR / 2) + 1] / 1000 }')
+    cat "$work/$label".[0-9]* | awk -v from="$from" -v to="$to" -v label="$label" -v table="$table" -v median="$median" -v server="$server" '
+        { latency = $3; finish = $5 * 1000000 + $6; start = finish - latency; n++
           if (latency > longest) longest = latency
           if (start <= to && finish >= from && latency > overlapping) overlapping = latency }
-        END { asort(all); printf "%s: drop of %s took %.1f ms; %d inserts of 1000 rows: median %.1f ms, longest %.1f ms, longest overlapping the drop %.1f ms\n",
-              label, table, (to - from) / 1000, n, all[int(n / 2) + 1] / 1000, longest / 1000, overlapping / 1000 }'
+        END { printf "%s: drop of %s took %s ms (statements; %.1f ms with the psql starts); %d inserts of 1000 rows: median %s ms, longest %.1f ms, longest overlapping the drop %.1f ms\n",
+              label, table, server, (to - from) / 1000, n, median, longest / 1000, overlapping / 1000 }'
     local start="'$day0 00:00+00'::timestamptz + interval '$day days'"
     echo "  afterwards: $table exists: $(sql -c "SELECT to_regclass('$table') IS NOT NULL"), rows of its day: $(sql -c "SELECT count(*) FROM user_events WHERE processed_at >= $start AND processed_at < $start + interval '1 day'"), its counters: $(sql -c "SELECT count(*) FROM event_type_counts WHERE bucket = $start")"
 }
