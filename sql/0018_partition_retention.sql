@@ -82,3 +82,7 @@ $$;
 
 REVOKE ALL ON FUNCTION event_partitions_drop(text, interval) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION event_partitions_drop(text, interval) TO user_events_runtime;
+
+-- 0017 created new parent tables; 0014's INSERT grant stayed on the renamed legacy ones (a runtime-role COPY into
+-- user_events was refused: LeastPrivilegeTests). Partitions need no grant of their own: rows go in through the parent.
+GRANT SELECT, INSERT ON user_events, user_events_rejected TO user_events_runtime;
