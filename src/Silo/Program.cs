@@ -3,6 +3,7 @@ using Orleans.Configuration;
 using Orleans.Dashboard;
 using UserEvents.Orleans.Grains.Hosting;
 using UserEvents.Orleans.Postgres.Configuration;
+using UserEvents.Orleans.Postgres.Partitions;
 using UserEvents.Orleans.Silo.Configuration;
 using UserEvents.Orleans.Silo.Http;
 using UserEvents.Orleans.Silo.Modes;
@@ -44,7 +45,7 @@ using (var startupLoggers = LoggerFactory.Create(l => l.AddSimpleConsole(o => o.
 {
     try
     {
-        await DatabaseStartup.PrepareAsync(settings.Postgres, settings.PostgresConnectionString, settings.Host.Migrate, startupLoggers, CancellationToken.None);
+        await DatabaseStartup.PrepareAsync(settings.Postgres, settings.PostgresConnectionString, settings.Host.Migrate, settings.Partitions, startupLoggers, CancellationToken.None);
     }
     catch (Exception exception) when (exception is SchemaNotReadyException or UnsupportedDatabaseException)
     {
@@ -90,6 +91,7 @@ builder.Host.UseOrleans(silo =>
         writer => SiloOptionsBinding.Bind(SiloEnvironment.Writer, builder.Configuration, writer),
         settings.Host.StreamCacheSize,
         flush => SiloOptionsBinding.Bind(SiloEnvironment.Flush, builder.Configuration, flush));
+    silo.Services.AddPartitionMaintenance(settings.Partitions);
     silo.AddDashboard();
 });
 

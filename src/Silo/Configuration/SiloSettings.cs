@@ -4,6 +4,7 @@ using Npgsql;
 using UserEvents.Orleans.Grains.Writing;
 using UserEvents.Orleans.Postgres.Configuration;
 using UserEvents.Orleans.Postgres.Events;
+using UserEvents.Orleans.Postgres.Partitions;
 using UserEvents.Orleans.Streaming.Kafka;
 
 namespace UserEvents.Orleans.Silo.Configuration;
@@ -43,6 +44,9 @@ public sealed class SiloSettings
 
     public PostgresFlushOptions Flush { get; }
 
+    /// <summary>The time partitions: width, lead, retention, maintenance period (USER_EVENTS_PARTITION*, USER_EVENTS_RETENTION, ...).</summary>
+    public PartitionSettings Partitions { get; private init; } = new();
+
     public IPAddress HttpBind => Http.Bind;
 
     public string? HttpAuthToken => Http.AuthToken;
@@ -66,7 +70,7 @@ public sealed class SiloSettings
         .. UserEventsEnvironment.Kafka.Describe(Kafka), .. SiloEnvironment.KafkaReceivers.Describe(Kafka),
         .. UserEventsEnvironment.Postgres.Describe(Postgres), .. UserEventsEnvironment.Cluster.Describe(Cluster),
         .. SiloEnvironment.Host.Describe(Host), .. SiloEnvironment.Http.Describe(Http),
-        .. SiloEnvironment.Writer.Describe(Writer), .. SiloEnvironment.Flush.Describe(Flush),
+        .. SiloEnvironment.Writer.Describe(Writer), .. SiloEnvironment.Flush.Describe(Flush), .. Partitions.Describe(),
     ];
 
     /// <summary>Every variable the silo reads, as the README names them (<c>KAFKA_CLIENT_*</c> for the librdkafka prefix).</summary>
@@ -74,7 +78,7 @@ public sealed class SiloSettings
     [
         .. UserEventsEnvironment.Kafka.Names, .. SiloEnvironment.KafkaReceivers.Names, .. UserEventsEnvironment.Postgres.Names,
         .. UserEventsEnvironment.Cluster.Names, .. SiloEnvironment.Host.Names, .. SiloEnvironment.Http.Names,
-        .. SiloEnvironment.Writer.Names, .. SiloEnvironment.Flush.Names,
+        .. SiloEnvironment.Writer.Names, .. SiloEnvironment.Flush.Names, .. PartitionSettings.VariableNames,
     ];
 
     /// <summary>A summary without the password or the token.</summary>
@@ -97,7 +101,10 @@ public sealed class SiloSettings
             SiloEnvironment.Host.Bind(configuration, new SiloHostOptions(), errors),
             SiloEnvironment.Http.Bind(configuration, new HttpEndpointOptions(), errors),
             SiloEnvironment.Writer.Bind(configuration, new GroupCommitOptions(), errors),
-            SiloEnvironment.Flush.Bind(configuration, new PostgresFlushOptions(), errors));
+            SiloEnvironment.Flush.Bind(configuration, new PostgresFlushOptions(), errors))
+        {
+            Partitions = PartitionSettings.Read(configuration, errors),
+        };
 
         errors.AddRange(KafkaStreamOptionsValidator.Validate(kafka).Select(p => SiloEnvironment.KafkaReceivers.Rename(UserEventsEnvironment.Kafka.Rename(p))));
         errors.AddRange(settings.Writer.Validate().Select(SiloEnvironment.Writer.Rename));

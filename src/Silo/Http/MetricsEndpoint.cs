@@ -2,6 +2,7 @@ using Npgsql;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
 using UserEvents.Orleans.Grains.Telemetry;
+using UserEvents.Orleans.Postgres.Partitions;
 using UserEvents.Orleans.Silo.Health;
 using UserEvents.Orleans.Streaming.Kafka;
 
@@ -17,7 +18,7 @@ public static class MetricsEndpoint
         services.AddOpenTelemetry()
             .ConfigureResource(resource => resource.AddService("user-events-silo"))
             .WithMetrics(metrics => metrics
-                .AddMeter(IngestionMetrics.MeterName, KafkaReceiverMetrics.MeterName, HealthStatusMetrics.MeterName, OrleansMeter)
+                .AddMeter(IngestionMetrics.MeterName, KafkaReceiverMetrics.MeterName, HealthStatusMetrics.MeterName, PartitionMetrics.MeterName, OrleansMeter)
                 .AddRuntimeInstrumentation()
                 .AddNpgsqlInstrumentation()
                 .AddPrometheusExporter());

@@ -14,7 +14,7 @@ public static class MigrateOnly
     public static async Task<int> RunAsync(SiloSettings settings)
     {
         using var loggers = LoggerFactory.Create(l => l.AddSimpleConsole(o => o.SingleLine = true));
-        await DatabaseStartup.PrepareAsync(settings.Postgres, settings.PostgresConnectionString, migrate: true, loggers, CancellationToken.None);
+        await DatabaseStartup.PrepareAsync(settings.Postgres, settings.PostgresConnectionString, migrate: true, settings.Partitions, loggers, CancellationToken.None);
         return 0;
     }
 }

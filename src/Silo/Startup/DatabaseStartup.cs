@@ -1,6 +1,7 @@
 using Npgsql;
 using Polly;
 using Polly.Retry;
+using UserEvents.Orleans.Postgres.Partitions;
 using UserEvents.Orleans.Postgres.Schema;
 using UserEvents.Orleans.Postgres.Configuration;
 
@@ -14,7 +15,7 @@ namespace UserEvents.Orleans.Silo.Startup;
 public static partial class DatabaseStartup
 {
     public static async Task PrepareAsync(
-        PostgresConnectionSettings postgres, string connectionString, bool migrate, ILoggerFactory loggerFactory, CancellationToken cancellationToken)
+        PostgresConnectionSettings postgres, string connectionString, bool migrate, PartitionSettings partitions, ILoggerFactory loggerFactory, CancellationToken cancellationToken)
     {
         var logger = loggerFactory.CreateLogger(typeof(DatabaseStartup));
         var pipeline = new ResiliencePipelineBuilder()
@@ -50,7 +51,33 @@ public static partial class DatabaseStartup
         }, cancellationToken);
 
         LogReady(logger, postgres.Describe, migrate);
+        await EnsurePartitionsAsync(connectionString, partitions, loggerFactory, cancellationToken);
     }
+
+    /// <summary>
+    /// The partitions ingestion will write to exist before it starts. A failure is logged, not fatal: the default
+    /// partition stores the rows meanwhile, and the maintenance service retries every period.
+    /// </summary>
+    private static async Task EnsurePartitionsAsync(string connectionString, PartitionSettings partitions, ILoggerFactory loggerFactory, CancellationToken cancellationToken)
+    {
+        var logger = loggerFactory.CreateLogger(typeof(DatabaseStartup));
+        try
+        {
+            await using var dataSource = NpgsqlDataSource.Create(connectionString);
+            var report = await new PartitionMaintenance(dataSource, partitions, loggerFactory.CreateLogger<PartitionMaintenance>()).RunAsync(cancellationToken);
+            LogPartitionsReady(logger, report.Created.Count, report.Dropped.Count, report.Ran);
+        }
+        catch (Exception exception) when (exception is NpgsqlException or InvalidOperationException)
+        {
+            LogPartitionsFailed(logger, exception);
+        }
+    }
+
+    [LoggerMessage(EventId = 6320, Level = LogLevel.Information, Message = "Partitions checked at start: {Created} created, {Dropped} dropped by retention (maintained by this silo: {Ran})")]
+    private static partial void LogPartitionsReady(ILogger logger, int created, int dropped, bool ran);
+
+    [LoggerMessage(EventId = 6321, Level = LogLevel.Error, Message = "Partitions could not be checked at start; rows outside every partition go to the default partition until maintenance succeeds")]
+    private static partial void LogPartitionsFailed(ILogger logger, Exception exception);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "PostgreSQL {Database} is not reachable ({Error}); retrying in {Delay}")]
     private static partial void LogUnreachable(ILogger logger, string database, string error, TimeSpan delay);

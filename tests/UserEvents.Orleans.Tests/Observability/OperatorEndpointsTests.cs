@@ -82,6 +82,18 @@ public sealed partial class OperatorEndpointsTests(IngestingSiloFixture silo, IT
     private static partial Regex CheckLabel();
 
     [Fact]
+    public async Task Metrics_show_the_partitions_of_both_tables_and_when_maintenance_last_succeeded()
+    {
+        var samples = PrometheusText.Parse(await http.GetStringAsync(silo.Address("/metrics")));
+
+        // Legacy, default, and at least the three intervals ahead, per table.
+        Assert.All(new[] { "user_events", "user_events_rejected" }, parent =>
+            Assert.True(samples.Series("user_events_partitions").Single(s => s.Labels.Contains($"parent=\"{parent}\"", StringComparison.Ordinal)).Value >= 5, parent));
+        Assert.Equal(0, samples.Sum("user_events_partitions_default_rows"));
+        Assert.InRange(samples.Sum("user_events_partitions_maintenance_last_success_seconds"), DateTimeOffset.UtcNow.AddMinutes(-10).ToUnixTimeSeconds(), DateTimeOffset.UtcNow.ToUnixTimeSeconds() + 1);
+    }
+
+    [Fact]
     public async Task Metrics_show_our_instruments_with_values_after_ingestion_and_orleans_and_runtime_series()
     {
         var text = await http.GetStringAsync(silo.Address("/metrics"));

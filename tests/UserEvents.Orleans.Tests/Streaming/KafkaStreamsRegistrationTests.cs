@@ -170,16 +170,17 @@ public sealed class KafkaStreamsRegistrationTests
 
     private static ISiloBuilder AddProvider(
         ISiloBuilder silo, Action<KafkaStreamOptions>? spoil = null, Action<ISiloPersistentStreamConfigurator>? configureStream = null) =>
-        silo.AddKafkaStreams(
-            Provider,
-            o =>
+        silo.AddKafkaStreams(Provider, kafka =>
+        {
+            kafka.ConfigureKafka(options => options.Configure(o =>
             {
                 o.BootstrapServers = "127.0.0.1:9092";
                 o.Topic = "user-events";
                 o.StreamNamespace = "user-events";
                 spoil?.Invoke(o);
-            },
-            configureStream);
+            }));
+            configureStream?.Invoke(kafka);
+        });
 
     /// <summary>The validators the provider added (Orleans' own ones check the rest of the silo and are not run here).</summary>
     private static IConfigurationValidator[] ProviderValidators(IHost host) =>
