@@ -89,7 +89,7 @@ public sealed record PartitionSettings
             return value;
         }
 
-        errors.Add($"{name}='{text}' must be a whole number from {min} to {max}");
+        errors.Add($"{name}='{text}' is not a whole number from {min} to {max}");
         return fallback;
     }
 }

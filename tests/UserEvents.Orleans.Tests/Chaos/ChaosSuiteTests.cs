@@ -13,7 +13,7 @@ namespace UserEvents.Orleans.Tests.Chaos;
 public sealed partial class ChaosSuiteTests(ITestOutputHelper output)
 {
     private static readonly string[] Scenarios = ["1", "2", "6", "7", "8", "10"];
-    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(180);
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(300);
 
     [Fact]
     public async Task Quick_chaos_scenarios_lose_and_duplicate_nothing()

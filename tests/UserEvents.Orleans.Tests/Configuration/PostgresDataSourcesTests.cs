@@ -38,8 +38,11 @@ public sealed class PostgresDataSourcesTests
         var variables = new NpgsqlConnectionStringBuilder(Infrastructure.PostgresServer.AdminConnectionString);
         var settings = SiloSettings.Load(new Dictionary<string, string?>
         {
-            ["POSTGRES_HOST"] = variables.Host, ["POSTGRES_PORT"] = variables.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            ["POSTGRES_USER"] = variables.Username, ["POSTGRES_PASSWORD"] = variables.Password, ["POSTGRES_DB"] = variables.Database,
+            ["POSTGRES_HOST"] = variables.Host,
+            ["POSTGRES_PORT"] = variables.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["POSTGRES_USER"] = variables.Username,
+            ["POSTGRES_PASSWORD"] = variables.Password,
+            ["POSTGRES_DB"] = variables.Database,
         });
         await using var provider = new ServiceCollection().AddLogging().AddPostgresDataSources(settings.Postgres, settings.Host.SiloPort).BuildServiceProvider();
         var writer = provider.GetRequiredService<NpgsqlDataSource>();
