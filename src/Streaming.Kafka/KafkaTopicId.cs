@@ -11,8 +11,13 @@ namespace UserEvents.Orleans.Streaming.Kafka;
 /// </summary>
 public static partial class KafkaTopicId
 {
+    // A broker that does not know the request (librdkafka's mock cluster) lets it time out rather than refuse it, and a
+    // receiver's start waits for the answer: a short bound keeps starts and rebalances quick there.
+    private static readonly TimeSpan MaxWait = TimeSpan.FromSeconds(1);
+
     public static async Task<string?> ReadAsync(IConsumer<byte[]?, byte[]?> consumer, string topic, TimeSpan timeout, ILogger logger, CancellationToken cancellationToken)
     {
+        timeout = timeout < MaxWait ? timeout : MaxWait;
         try
         {
             using var admin = new DependentAdminClientBuilder(consumer.Handle).Build();
