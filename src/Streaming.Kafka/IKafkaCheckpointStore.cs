@@ -17,11 +17,13 @@ public interface IKafkaCheckpointStore
     Task<KafkaCheckpoint> PinAsync(string topic, int partition, long startOffset, string? topicId, CancellationToken cancellationToken);
 
     /// <summary>
-    /// Records that <paramref name="owner"/> (the silo whose receiver starts on the partition) reads it from now on.
-    /// For monitoring only: the exactly-once protocol never looks at it. A checkpoint pinned without a topic id (an older
-    /// version, or a broker that reported none) takes <paramref name="topicId"/> here.
+    /// Records that <paramref name="owner"/> (the silo whose receiver was given the partition at <paramref name="assignedAt"/>)
+    /// reads it from now on, unless a receiver given it later has claimed it already: while a queue moves, the old and the new
+    /// receiver run side by side, and the old one's start may finish last. For monitoring only: the exactly-once protocol
+    /// never looks at it. A checkpoint pinned without a topic id (an older version, or a broker that reported none) takes
+    /// <paramref name="topicId"/> here.
     /// </summary>
-    Task ClaimAsync(string topic, int partition, string owner, string? topicId, CancellationToken cancellationToken);
+    Task ClaimAsync(string topic, int partition, string owner, DateTimeOffset assignedAt, string? topicId, CancellationToken cancellationToken);
 
     /// <summary>
     /// When the checkpoint lies outside the partition's log [<paramref name="lowWatermark"/>, <paramref name="highWatermark"/>],

@@ -31,6 +31,7 @@ internal sealed partial class KafkaPartitionReceiver : IQueueAdapterReceiver
     private IDisposable? lagTracking;
     private KafkaReceiverStarts.Tracking? startTracking;
     private Task? startAttempt;
+    private DateTimeOffset assignedAt;
     private int startFailures;
     private long nextStartAttempt;
     private long nextOffset;
@@ -74,7 +75,12 @@ internal sealed partial class KafkaPartitionReceiver : IQueueAdapterReceiver
     /// </summary>
     public Task Initialize(TimeSpan timeout, CancellationToken cancellationToken)
     {
-        startTracking ??= metrics.Starts.Track(options.Topic, Partition, time.GetUtcNow());
+        if (startTracking is null)
+        {
+            assignedAt = time.GetUtcNow();
+            startTracking = metrics.Starts.Track(options.Topic, Partition, assignedAt);
+        }
+
         startAttempt = StartAsync();
         return startAttempt;
     }
@@ -330,7 +336,7 @@ internal sealed partial class KafkaPartitionReceiver : IQueueAdapterReceiver
     {
         try
         {
-            await checkpoints.ClaimAsync(options.Topic, Partition, owner, topicId, cancellationToken);
+            await checkpoints.ClaimAsync(options.Topic, Partition, owner, assignedAt, topicId, cancellationToken);
         }
         catch (Exception exception) when (exception is not OperationCanceledException)
         {

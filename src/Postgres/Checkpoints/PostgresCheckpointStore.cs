@@ -33,14 +33,22 @@ public sealed class PostgresCheckpointStore(NpgsqlDataSource dataSource) : IKafk
             ?? throw new InvalidOperationException($"Checkpoint of {topic}[{partition}] vanished right after it was pinned");
     }
 
-    public async Task ClaimAsync(string topic, int partition, string owner, string? topicId, CancellationToken cancellationToken)
+    private const string Claim = """
+        UPDATE kafka_checkpoints
+        SET owner = CASE WHEN owner_since IS NULL OR owner_since <= $5 THEN $3 ELSE owner END,
+            owner_since = greatest(owner_since, $5),
+            topic_id = coalesce(topic_id, $4)
+        WHERE topic = $1 AND partition = $2
+        """;
+
+    public async Task ClaimAsync(string topic, int partition, string owner, DateTimeOffset assignedAt, string? topicId, CancellationToken cancellationToken)
     {
-        await using var command = dataSource.CreateCommand(
-            "UPDATE kafka_checkpoints SET owner = $3, owner_since = CURRENT_TIMESTAMP, topic_id = coalesce(topic_id, $4) WHERE topic = $1 AND partition = $2");
+        await using var command = dataSource.CreateCommand(Claim);
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = topic });
         command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = partition });
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = owner });
         command.Parameters.Add(new NpgsqlParameter { Value = (object?)topicId ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
+        command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = assignedAt.ToUniversalTime(), NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.TimestampTz });
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 

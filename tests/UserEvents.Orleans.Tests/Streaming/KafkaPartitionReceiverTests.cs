@@ -158,6 +158,28 @@ public sealed class KafkaPartitionReceiverTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_receiver_given_the_partition_earlier_whose_start_finishes_last_does_not_take_the_claim_back()
+    {
+        // While a queue moves, the old silo's receiver may still be starting when the new one has started: its claim lands last.
+        var heldClaim = new ClaimHoldingStore(checkpoints);
+        var earlier = CreateReceiver(4, KafkaStartingOffsets.Earliest, store: heldClaim, owner: "127.0.0.1:22222@1");
+        var earlierStart = earlier.Initialize(TimeSpan.FromSeconds(10), default);
+        await heldClaim.Entered.WaitAsync(TimeSpan.FromSeconds(20));
+        await Task.Delay(20);
+        var later = CreateReceiver(4, KafkaStartingOffsets.Earliest);
+        await later.Initialize(TimeSpan.FromSeconds(10), default);
+        Assert.Equal(Owner, await PostgresServer.ScalarAsync<string>(database, "SELECT owner FROM kafka_checkpoints WHERE partition = 4"));
+
+        heldClaim.Release();
+        await earlierStart;
+
+        Assert.True(heldClaim.Claimed);
+        Assert.Equal(Owner, await PostgresServer.ScalarAsync<string>(database, "SELECT owner FROM kafka_checkpoints WHERE partition = 4"));
+        await earlier.Shutdown(TimeSpan.FromSeconds(5), default);
+        await later.Shutdown(TimeSpan.FromSeconds(5), default);
+    }
+
+    [Fact]
     public async Task A_receiver_that_cannot_start_while_the_checkpoints_are_locked_retries_reports_it_and_reads_once_the_lock_goes()
     {
         await Kcat.ProduceAsync(kafka.BootstrapServers, Topic, SampleEvents.Generate(10), partition: 2);
@@ -266,9 +288,10 @@ public sealed class KafkaPartitionReceiverTests : IAsyncLifetime
         IKafkaRecordDecoder? decoder = null,
         IKafkaCheckpointStore? store = null,
         KafkaReceiverMetrics? metrics = null,
-        int maxBatchBytes = 64 * 1024 * 1024) => new(
+        int maxBatchBytes = 64 * 1024 * 1024,
+        string owner = Owner) => new(
         "test",
-        Owner,
+        owner,
         new KafkaStreamOptions
         {
             BootstrapServers = kafka.BootstrapServers,
@@ -322,6 +345,37 @@ public sealed class KafkaPartitionReceiverTests : IAsyncLifetime
     }
 
     /// <summary>Decodes with the real decoder, but throws the first time it is given the record at <paramref name="throwAtOffset"/>.</summary>
+    /// <summary>Holds every claim until released, so that a receiver's start finishes after another's.</summary>
+    private sealed class ClaimHoldingStore(IKafkaCheckpointStore inner) : IKafkaCheckpointStore
+    {
+        private readonly TaskCompletionSource entered = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private readonly TaskCompletionSource released = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public Task Entered => entered.Task;
+
+        public bool Claimed { get; private set; }
+
+        public void Release() => released.TrySetResult();
+
+        public Task<KafkaCheckpoint?> ReadAsync(string topic, int partition, CancellationToken cancellationToken) =>
+            inner.ReadAsync(topic, partition, cancellationToken);
+
+        public Task<KafkaCheckpoint> PinAsync(string topic, int partition, long startOffset, string? topicId, CancellationToken cancellationToken) =>
+            inner.PinAsync(topic, partition, startOffset, topicId, cancellationToken);
+
+        public async Task ClaimAsync(string topic, int partition, string owner, DateTimeOffset assignedAt, string? topicId, CancellationToken cancellationToken)
+        {
+            entered.TrySetResult();
+            await released.Task.WaitAsync(cancellationToken);
+            await inner.ClaimAsync(topic, partition, owner, assignedAt, topicId, cancellationToken);
+            Claimed = true;
+        }
+
+        public Task<KafkaCheckpointReset> ResetOutOfRangeAsync(
+            string topic, int partition, long lowWatermark, long highWatermark, string? topicId, KafkaLogProbe? lastRecord, CancellationToken cancellationToken) =>
+            inner.ResetOutOfRangeAsync(topic, partition, lowWatermark, highWatermark, topicId, lastRecord, cancellationToken);
+    }
+
     private sealed class ThrowingOnceDecoder(IKafkaRecordDecoder inner, long throwAtOffset) : IKafkaRecordDecoder
     {
         public bool Threw { get; private set; }
