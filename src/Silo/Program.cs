@@ -10,7 +10,13 @@ using UserEvents.Orleans.Silo.Modes;
 using UserEvents.Orleans.Silo.Startup;
 
 // The mode switches are not settings: keep them out of the command-line configuration.
-var builder = WebApplication.CreateBuilder(args.Where(a => a is not (HealthProbe.Argument or MigrateOnly.Argument)).ToArray());
+// The content root is the app's own directory, not the working directory: its file watchers otherwise woke on every
+// write below where the silo was started (a log file in run-local's .local/), and stat-ed files on the silo's CPU.
+var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+{
+    Args = args.Where(a => a is not (HealthProbe.Argument or MigrateOnly.Argument)).ToArray(),
+    ContentRootPath = AppContext.BaseDirectory,
+});
 SiloSettings settings;
 try
 {
@@ -40,6 +46,8 @@ builder.Logging.AddSimpleConsole(o =>
     o.TimestampFormat = "HH:mm:ss.fff ";
 });
 builder.Logging.AddFilter("Polly", LogLevel.Warning);
+// Npgsql logs every command it runs at Information: several lines per flush, formatted on the commit path.
+builder.Logging.AddFilter("Npgsql", LogLevel.Warning);
 
 using (var startupLoggers = LoggerFactory.Create(l => l.AddSimpleConsole(o => o.SingleLine = true)))
 {

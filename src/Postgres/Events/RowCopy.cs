@@ -1,9 +1,8 @@
 using Npgsql;
-using NpgsqlTypes;
 
 namespace UserEvents.Orleans.Postgres.Events;
 
-/// <summary>Binary COPY of a range of rows into <c>user_events</c> or <c>user_events_rejected</c>.</summary>
+/// <summary>Binary COPY of a range of rows into <c>user_events</c> or <c>user_events_rejected</c> (<see cref="BinaryCopyWriter"/>).</summary>
 public static class RowCopy
 {
     private const string CopyEvents =
@@ -14,59 +13,79 @@ public static class RowCopy
 
     public static void Events(NpgsqlConnection connection, IReadOnlyList<EventRow> rows, int from, int to, DateTimeOffset processedAt, CancellationToken cancellationToken)
     {
-        using var importer = connection.BeginBinaryImport(CopyEvents);
-        for (var i = from; i < to; i++)
+        using var stream = connection.BeginRawBinaryCopy(CopyEvents);
+        using var writer = new BinaryCopyWriter(stream);
+        try
         {
-            if ((i & 1023) == 0)
+            for (var i = from; i < to; i++)
             {
-                cancellationToken.ThrowIfCancellationRequested();
+                if ((i & 1023) == 0)
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                }
+
+                var row = rows[i];
+                var e = row.Event;
+                writer.StartRow(8);
+                writer.WriteInt32(e.UserId);
+                writer.WriteInt32(e.MovieId);
+                writer.WriteText(e.EventType);
+                writer.WriteTimestampFromUnixMilliseconds(e.TimestampMs);
+                writer.WriteTimestamp(processedAt);
+                writer.WriteInt32(row.Partition);
+                writer.WriteInt64(e.Offset);
+                writer.WriteInt32(row.LogGeneration);
             }
 
-            var row = rows[i];
-            var e = row.Event;
-            importer.StartRow();
-            importer.Write(e.UserId, NpgsqlDbType.Integer);
-            importer.Write(e.MovieId, NpgsqlDbType.Integer);
-            importer.Write(e.EventType, NpgsqlDbType.Varchar);
-            importer.Write(e.EventTime, NpgsqlDbType.TimestampTz);
-            importer.Write(processedAt, NpgsqlDbType.TimestampTz);
-            importer.Write(row.Partition, NpgsqlDbType.Integer);
-            importer.Write(e.Offset, NpgsqlDbType.Bigint);
-            importer.Write(row.LogGeneration, NpgsqlDbType.Integer);
+            writer.Complete();
         }
-
-        importer.Complete();
+        catch
+        {
+            // Disposing a raw COPY stream ends the COPY and keeps what was sent: a failed write must abort it instead.
+            stream.Cancel();
+            throw;
+        }
     }
 
     public static void DeadLetters(NpgsqlConnection connection, IReadOnlyList<DeadLetterRow> rows, int from, int to, DateTimeOffset receivedAt, CancellationToken cancellationToken)
     {
-        using var importer = connection.BeginBinaryImport(CopyRejections);
-        for (var i = from; i < to; i++)
+        using var stream = connection.BeginRawBinaryCopy(CopyRejections);
+        using var writer = new BinaryCopyWriter(stream);
+        try
         {
-            cancellationToken.ThrowIfCancellationRequested();
-            var row = rows[i];
-            importer.StartRow();
-            importer.Write(row.Partition, NpgsqlDbType.Integer);
-            importer.Write(row.Record.Offset, NpgsqlDbType.Bigint);
-            WriteNullable(importer, row.Record.Key);
-            WriteNullable(importer, row.Record.Value);
-            importer.Write(row.Record.Reason, NpgsqlDbType.Text);
-            importer.Write(receivedAt, NpgsqlDbType.TimestampTz);
-            importer.Write(row.LogGeneration, NpgsqlDbType.Integer);
-        }
+            for (var i = from; i < to; i++)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                var row = rows[i];
+                writer.StartRow(7);
+                writer.WriteInt32(row.Partition);
+                writer.WriteInt64(row.Record.Offset);
+                WriteNullable(writer, row.Record.Key);
+                WriteNullable(writer, row.Record.Value);
+                writer.WriteText(row.Record.Reason);
+                writer.WriteTimestamp(receivedAt);
+                writer.WriteInt32(row.LogGeneration);
+            }
 
-        importer.Complete();
+            writer.Complete();
+        }
+        catch
+        {
+            // Disposing a raw COPY stream ends the COPY and keeps what was sent: a failed write must abort it instead.
+            stream.Cancel();
+            throw;
+        }
     }
 
-    private static void WriteNullable(NpgsqlBinaryImporter importer, byte[]? bytes)
+    private static void WriteNullable(BinaryCopyWriter writer, byte[]? bytes)
     {
         if (bytes is null)
         {
-            importer.WriteNull();
+            writer.WriteNull();
         }
         else
         {
-            importer.Write(bytes, NpgsqlDbType.Bytea);
+            writer.WriteBytes(bytes);
         }
     }
 }
