@@ -71,12 +71,18 @@ public sealed class BenchmarkCommand : AsyncCommand<BenchmarkSettings>
     {
         var plan = run.Plan;
         report.Peers.Add(await MeasureAsync(run, "peers: " + SingleInsertPeerScenario.Line, () => SingleInsertPeerScenario.RunAsync(run, plan.SingleInsertEvents, cancellationToken), cancellationToken));
-        report.Peers.Add(await MeasureAsync(run, "peers: " + BatchedInsertPeerScenario.Line, () => BatchedInsertPeerScenario.RunAsync(run, plan.Events, cancellationToken), cancellationToken));
+        foreach (var prefilled in new[] { true, false })
+        {
+            var line = BatchedInsertPeerScenario.LineFor(prefilled);
+            report.Peers.Add(await MeasureAsync(run, "peers: " + line, () => BatchedInsertPeerScenario.RunAsync(run, plan.Events, prefilled, cancellationToken), cancellationToken));
+        }
     }
 
     private static async Task RunOursAsync(BenchmarkContext run, BenchmarkReport report, CancellationToken cancellationToken)
     {
         var plan = run.Plan;
+        run.Progress.Step($"ours: {plan.Events:N0} events produced, then a fresh silo drains them");
+        report.SiloPrefilledDrain = await MeasureAsync(run, "ours: " + SiloPrefilledDrainScenario.Line, () => SiloPrefilledDrainScenario.RunAsync(run, plan.Events, cancellationToken), cancellationToken);
         run.Progress.Step("ours: starting LocalKafka and the silo");
         SiloUnderTest silo;
         try

@@ -4,11 +4,12 @@ using UserEvents.Orleans.Benchmarks.Workload;
 namespace UserEvents.Orleans.Benchmarks.Measuring;
 
 /// <summary>
-/// The procedure of every line that drains a Kafka backlog, so they compare: the consumer under test is connected and
-/// reading an empty topic of a fresh broker, the producer is connected, then the producer sends all the events as fast
-/// as it can (lz4) while the consumer reads (the local broker keeps only 5 MiB per partition, so the log cannot be
-/// filled first). The clock runs from the producer's first send to the last event done. A run that makes no progress
-/// for a minute fails.
+/// The procedure of every line that drains a Kafka backlog, so they compare: the consumer under test is connected to
+/// an empty topic of a fresh broker, the producer is connected, then the producer sends all the events as fast as it
+/// can (lz4). While producing: the consumer reads meanwhile, and the clock runs from the producer's first send to the
+/// last event done. Pre-produced: the consumer starts once every event is in the log (lz4 keeps 1M events within the
+/// local broker's 5 MiB per partition; a retention drop fails the run), and the clock runs from then. The CPU time of the
+/// consumer's process and of PostgreSQL is taken over the same window. A run that makes no progress for a minute fails.
 /// </summary>
 public static class BacklogDrain
 {
@@ -20,6 +21,8 @@ public static class BacklogDrain
     /// <param name="done">Events done so far (for progress and stall detection).</param>
     /// <param name="untilDone">Started before the producer; completes with the Stopwatch timestamp of the last event done.</param>
     /// <param name="checkHealthy">Throws when the consumer under test has died.</param>
+    /// <param name="consumerProcessId">The process whose CPU time counts as the consumer's.</param>
+    /// <param name="prefilled">Produce everything before the consumer starts.</param>
     /// <param name="cancellationToken">Stops everything.</param>
     public static async Task<BacklogDrainResult> RunAsync(
         LocalKafkaBroker kafka,
@@ -28,12 +31,22 @@ public static class BacklogDrain
         Func<long> done,
         Func<CancellationToken, Task<long>> untilDone,
         Action checkHealthy,
+        int consumerProcessId,
+        bool prefilled,
         CancellationToken cancellationToken)
     {
         using var abort = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        ProduceResult? prefill = null;
+        if (prefilled)
+        {
+            prefill = await producer.ProduceAsync(events, 0, abort.Token);
+            ThrowIfRetentionDroppedEvents(kafka);
+        }
+
+        var cpuAtStart = CpuTime.Read(consumerProcessId);
         var consuming = untilDone(abort.Token);
         var started = Stopwatch.GetTimestamp();
-        var producing = producer.ProduceAsync(events, 0, abort.Token);
+        var producing = prefill is not null ? Task.FromResult(prefill) : producer.ProduceAsync(events, 0, abort.Token);
         long? producerFinished = null;
         long doneWhenProducerFinished = 0;
         var lastDone = done();
@@ -64,13 +77,18 @@ public static class BacklogDrain
             }
 
             var finished = await consuming;
+            var cpu = CpuTime.Read(consumerProcessId) - cpuAtStart;
             var produced = await producing;
             return new BacklogDrainResult(
                 events,
                 Stopwatch.GetElapsedTime(started, finished),
                 produced,
-                producerFinished is null ? events : doneWhenProducerFinished,
-                producerFinished is { } at ? Stopwatch.GetElapsedTime(at, finished) : TimeSpan.Zero);
+                producerFinished is null || prefilled ? events : doneWhenProducerFinished,
+                producerFinished is { } at && !prefilled ? Stopwatch.GetElapsedTime(at, finished) : TimeSpan.Zero)
+            {
+                Cpu = CpuPerEvent.Of(cpu, events),
+                Prefilled = prefilled,
+            };
         }
         finally
         {
@@ -79,7 +97,7 @@ public static class BacklogDrain
         }
     }
 
-    private static void ThrowIfRetentionDroppedEvents(LocalKafkaBroker kafka)
+    public static void ThrowIfRetentionDroppedEvents(LocalKafkaBroker kafka)
     {
         var dropped = kafka.QueryWatermarks().Sum(w => w.Low.Value);
         if (dropped > 0)

@@ -8,6 +8,9 @@ public sealed record ThroughputResult(string Line, long Events, TimeSpan Elapsed
 
     public bool Succeeded => Error is null;
 
+    /// <summary>CPU per event of the consumer's process and of PostgreSQL, when measured.</summary>
+    public CpuPerEvent? Cpu { get; init; }
+
     public double EventsPerSecond => Events / Math.Max(Elapsed.TotalSeconds, 1e-9);
 
     public static ThroughputResult Failed(string line, Exception exception) =>

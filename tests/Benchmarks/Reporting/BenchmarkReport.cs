@@ -26,6 +26,9 @@ public sealed class BenchmarkReport(MachineDescription machine, BenchmarkPlan pl
 
     public ThroughputResult? SiloDrain { get; set; }
 
+    /// <summary>A fresh silo draining a backlog produced before it started.</summary>
+    public ThroughputResult? SiloPrefilledDrain { get; set; }
+
     public List<LatencyResult> SiloLatencies { get; } = [];
 
     /// <summary>The silo's peak RSS (VmHWM) after the drain, and at the end of the latency runs.</summary>
@@ -34,14 +37,17 @@ public sealed class BenchmarkReport(MachineDescription machine, BenchmarkPlan pl
     public ProcessMemory? SiloMemoryAtEnd { get; set; }
 
     public bool AllSucceeded =>
-        Limits.Concat(Peers).All(r => r.Succeeded) && SiloDrain?.Succeeded != false && SiloLatencies.All(r => r.Succeeded);
+        Limits.Concat(Peers).All(r => r.Succeeded) && SiloDrain?.Succeeded != false && SiloPrefilledDrain?.Succeeded != false && SiloLatencies.All(r => r.Succeeded);
 
     /// <summary>ours / each limit and ours / each peer (null when either side is missing or failed).</summary>
     public IReadOnlyList<(string Label, double? Value)> Ratios()
     {
         var ours = SiloDrain is { Succeeded: true } drain ? drain.EventsPerSecond : (double?)null;
-        return Limits.Concat(Peers)
+        var prefilled = SiloPrefilledDrain is { Succeeded: true } p ? p.EventsPerSecond : (double?)null;
+        var others = Limits.Concat(Peers).ToList();
+        return others
             .Select(other => ($"ours / {other.Line}", ours is { } o && other.Succeeded ? o / other.EventsPerSecond : (double?)null))
+            .Concat(SiloPrefilledDrain is null ? [] : others.Select(other => ($"ours pre-produced / {other.Line}", prefilled is { } o && other.Succeeded ? o / other.EventsPerSecond : (double?)null)))
             .ToList();
     }
 }

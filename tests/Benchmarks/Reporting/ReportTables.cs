@@ -6,7 +6,7 @@ namespace UserEvents.Orleans.Benchmarks.Reporting;
 /// <summary>Turns a <see cref="BenchmarkReport"/> into the sections and tables both renderers print.</summary>
 public static class ReportTables
 {
-    private static readonly string[] ThroughputHeaders = ["line", "events", "seconds", "events/s", "notes"];
+    private static readonly string[] ThroughputHeaders = ["line", "events", "seconds", "events/s", "consumer CPU µs/event", "PostgreSQL CPU µs/event", "notes"];
 
     private static readonly string[] LatencyHeaders =
     [
@@ -30,7 +30,7 @@ public static class ReportTables
         if (report.Plan.RunOurs)
         {
             sections.Add(new ReportSection("ours", [
-                Throughput(report.SiloDrain is null ? [] : [report.SiloDrain]),
+                Throughput(new[] { report.SiloPrefilledDrain, report.SiloDrain }.OfType<ThroughputResult>()),
                 new ReportTable(LatencyHeaders, report.SiloLatencies.Select(LatencyRow).ToList()),
                 new ReportTable(["silo memory", "MiB"], [
                     ["peak RSS (VmHWM), start + drain", Mebibytes(report.SiloMemoryAfterDrain)],
@@ -53,8 +53,11 @@ public static class ReportTables
         new(ThroughputHeaders, results.Select(ThroughputRow).ToList());
 
     private static IReadOnlyList<string> ThroughputRow(ThroughputResult r) => r.Succeeded
-        ? [r.Line, Format($"{r.Events:N0}"), Format($"{r.Elapsed.TotalSeconds:F2}"), Format($"{r.EventsPerSecond:N0}"), r.Notes]
-        : [r.Line, "failed", "", "", r.Error!];
+        ? [
+            r.Line, Format($"{r.Events:N0}"), Format($"{r.Elapsed.TotalSeconds:F2}"), Format($"{r.EventsPerSecond:N0}"),
+            r.Cpu is { } cpu ? Format($"{cpu.ConsumerMicroseconds:F2}") : "", r.Cpu is { } pg ? Format($"{pg.PostgresMicroseconds:F2}") : "", r.Notes,
+        ]
+        : [r.Line, "failed", "", "", "", "", r.Error!];
 
     private static IReadOnlyList<string> LatencyRow(LatencyResult r) => r.Succeeded
         ? [

@@ -17,9 +17,11 @@ public sealed class BatchedInsertPeerScenario
 
     public const string Line = "multi-row INSERT of 1,000 + Kafka offset commit per batch";
 
-    public static async Task<ThroughputResult> RunAsync(BenchmarkContext context, long events, CancellationToken cancellationToken)
+    public static string LineFor(bool prefilled) => prefilled ? Line + ", pre-produced backlog" : Line;
+
+    public static async Task<ThroughputResult> RunAsync(BenchmarkContext context, long events, bool prefilled, CancellationToken cancellationToken)
     {
-        await using var database = await context.CreateDatabaseAsync("peer_batched", cancellationToken);
+        await using var database = await context.CreateDatabaseAsync(prefilled ? "peer_batched_prefilled" : "peer_batched", cancellationToken);
         await using var kafka = await context.StartKafkaAsync(cancellationToken);
         using var producer = EventProducer.Connect(kafka.BootstrapServers, kafka.Topic, context.Plan.Seed);
         using var consumer = PlainKafkaConsumer.AssignedToAll(kafka.BootstrapServers, kafka.Topic, kafka.Partitions, "bench-peer-batched", autoCommit: false);
@@ -63,10 +65,15 @@ public sealed class BatchedInsertPeerScenario
                 TaskCreationOptions.LongRunning,
                 TaskScheduler.Default),
             () => { },
+            Environment.ProcessId,
+            prefilled,
             cancellationToken);
         consumer.Close();
         await database.ExpectRowsAsync(events, cancellationToken);
-        return new ThroughputResult(Line, result.Events, result.Elapsed, result.Notes);
+        return new ThroughputResult(LineFor(prefilled), result.Events, result.Elapsed, result.Notes)
+        {
+            Cpu = result.Cpu,
+        };
     }
 
     private static void Insert(NpgsqlConnection connection, NpgsqlCommand fullBatch, List<ConsumeResult<Ignore, byte[]>> batch)

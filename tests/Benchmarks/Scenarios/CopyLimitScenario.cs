@@ -29,6 +29,7 @@ public sealed class CopyLimitScenario(int connections)
             }
 
             var chunks = rows.Chunk(RowsPerCopy).ToArray();
+            var cpuAtStart = CpuTime.Read(Environment.ProcessId);
             var started = Stopwatch.GetTimestamp();
             await Task.WhenAll(opened.Select((connection, index) => Task.Factory.StartNew(
                 () =>
@@ -50,9 +51,13 @@ public sealed class CopyLimitScenario(int connections)
                 TaskCreationOptions.LongRunning,
                 TaskScheduler.Default)));
             var elapsed = Stopwatch.GetElapsedTime(started);
+            var cpu = CpuTime.Read(Environment.ProcessId) - cpuAtStart;
 
             await database.ExpectRowsAsync(rows.Length, cancellationToken);
-            return new ThroughputResult(Line, rows.Length, elapsed, string.Create(CultureInfo.InvariantCulture, $"{RowsPerCopy:N0} rows per COPY (one transaction each)"));
+            return new ThroughputResult(Line, rows.Length, elapsed, string.Create(CultureInfo.InvariantCulture, $"{RowsPerCopy:N0} rows per COPY (one transaction each)"))
+            {
+                Cpu = CpuPerEvent.Of(cpu, rows.Length),
+            };
         }
         finally
         {

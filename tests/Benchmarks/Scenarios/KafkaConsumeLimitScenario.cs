@@ -42,8 +42,13 @@ public sealed class KafkaConsumeLimitScenario
                 TaskCreationOptions.LongRunning,
                 TaskScheduler.Default),
             () => { },
+            Environment.ProcessId,
+            prefilled: false,
             cancellationToken);
         consumer.Close();
-        return new ThroughputResult(Line, result.Events, result.Elapsed, result.Notes);
+        return new ThroughputResult(Line, result.Events, result.Elapsed, result.Notes)
+        {
+            Cpu = result.Cpu,
+        };
     }
 }

@@ -22,6 +22,8 @@ public sealed class SiloDrainScenario
             () => silo.Watcher.Sum,
             token => WaitForCheckpointsAsync(silo, events, token),
             silo.Process.ThrowIfExited,
+            silo.Process.ProcessId ?? 0,
+            prefilled: false,
             cancellationToken);
 
         await silo.Database.ExpectRowsAsync(events, cancellationToken);
@@ -35,7 +37,10 @@ public sealed class SiloDrainScenario
             Line,
             events,
             result.Elapsed,
-            result.Notes + string.Create(CultureInfo.InvariantCulture, $"; silo ready {silo.Startup.TotalSeconds:F1} s after start (not counted)"));
+            result.Notes + string.Create(CultureInfo.InvariantCulture, $"; silo ready {silo.Startup.TotalSeconds:F1} s after start (not counted)"))
+        {
+            Cpu = result.Cpu,
+        };
     }
 
     private static async Task<long> WaitForCheckpointsAsync(SiloUnderTest silo, long events, CancellationToken cancellationToken)

@@ -33,15 +33,22 @@ public sealed class SiloUnderTest : IAsyncDisposable
     /// <summary>From process start to every partition pinned.</summary>
     public TimeSpan Startup { get; }
 
-    public static async Task<SiloUnderTest> StartAsync(BenchmarkContext context, CancellationToken cancellationToken)
+    /// <param name="beforeSilo">Runs against the fresh broker before the silo starts (to pre-produce a backlog).</param>
+    public static async Task<SiloUnderTest> StartAsync(BenchmarkContext context, CancellationToken cancellationToken, Func<LocalKafkaBroker, Task>? beforeSilo = null)
     {
-        var database = await context.CreateDatabaseAsync("ours", cancellationToken);
+        // A database name is never reused in a run: a pooled connection to a dropped one would be handed out again.
+        var database = await context.CreateDatabaseAsync(beforeSilo is null ? "ours" : "ours_prefilled", cancellationToken);
         LocalKafkaBroker? kafka = null;
         SiloProcess? process = null;
         CheckpointWatcher? watcher = null;
         try
         {
             kafka = await context.StartKafkaAsync(cancellationToken);
+            if (beforeSilo is not null)
+            {
+                await beforeSilo(kafka);
+            }
+
             var started = Stopwatch.GetTimestamp();
             process = new SiloProcess("silo", Environment(context, database, kafka), Path.Combine(context.LogDirectory, "silo.log"));
             process.Launch();

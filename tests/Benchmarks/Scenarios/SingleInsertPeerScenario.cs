@@ -53,9 +53,14 @@ public sealed class SingleInsertPeerScenario
                 TaskCreationOptions.LongRunning,
                 TaskScheduler.Default),
             () => { },
+            Environment.ProcessId,
+            prefilled: false,
             cancellationToken);
         consumer.Close();
         await database.ExpectRowsAsync(events, cancellationToken);
-        return new ThroughputResult(Line, result.Events, result.Elapsed, "sample; " + result.Notes);
+        return new ThroughputResult(Line, result.Events, result.Elapsed, "sample; " + result.Notes)
+        {
+            Cpu = result.Cpu,
+        };
     }
 }
