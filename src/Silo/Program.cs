@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Configuration.Memory;
 using Npgsql;
 using Orleans.Configuration;
 using Orleans.Dashboard;
@@ -45,9 +46,16 @@ builder.Logging.AddSimpleConsole(o =>
     o.SingleLine = true;
     o.TimestampFormat = "HH:mm:ss.fff ";
 });
-builder.Logging.AddFilter("Polly", LogLevel.Warning);
-// Npgsql logs every command it runs at Information: several lines per flush, formatted on the commit path.
-builder.Logging.AddFilter("Npgsql", LogLevel.Warning);
+// Defaults under every other source, so that Logging__LogLevel__Npgsql=Information (say) still wins. Npgsql logs every
+// command it runs at Information: several lines per flush, formatted on the commit path.
+builder.Configuration.Sources.Insert(0, new MemoryConfigurationSource
+{
+    InitialData = new Dictionary<string, string?>
+    {
+        ["Logging:LogLevel:Polly"] = "Warning",
+        ["Logging:LogLevel:Npgsql"] = "Warning",
+    },
+});
 
 using (var startupLoggers = LoggerFactory.Create(l => l.AddSimpleConsole(o => o.SingleLine = true)))
 {
