@@ -46,8 +46,9 @@ public sealed class FlushRows
 
     public static FlushRows Of(CommitPlan plan)
     {
-        var events = new List<EventRow>();
-        var deadLetters = new List<DeadLetterRow>();
+        // Sized up front: growing a list of 10,000 rows by doubling showed in the commit path's profile.
+        var events = new List<EventRow>(plan.Batches.Sum(p => p.EventsToWrite));
+        var deadLetters = new List<DeadLetterRow>(plan.Batches.Sum(p => p.RejectionsToWrite));
         for (var b = 0; b < plan.Batches.Count; b++)
         {
             var batchPlan = plan.Batches[b];
