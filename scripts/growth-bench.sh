@@ -35,7 +35,7 @@ LOGS="$ROOT/.local/growth"; mkdir -p "$LOGS"
 psql_() { psql -h 127.0.0.1 -p "$PGPORT" -U postgres -v ON_ERROR_STOP=1 -qtA "$@"; }
 (exec 3<>"/dev/tcp/127.0.0.1/$PGPORT") 2>/dev/null || "$ROOT/scripts/postgres.sh" start
 dotnet build UserEvents.Orleans.sln -c Release -nologo -v quiet -clp:ErrorsOnly
-LOCAL_KAFKA="$(ls {src,tests}/LocalKafka/$BIN/UserEvents.Orleans.LocalKafka.dll 2>/dev/null | head -n1)"
+LOCAL_KAFKA="tests/LocalKafka/$BIN/UserEvents.Orleans.LocalKafka.dll"
 SILO="src/Silo/$BIN/UserEvents.Orleans.Silo.dll"
 CLI="src/Cli/$BIN/user-events.dll"
 
@@ -90,7 +90,7 @@ report="$LOGS/results-$(date +%Y%m%d-%H%M%S).md"
 
 for n in $STORED; do
   db="growth_$n"
-  psql_ -d postgres -c "DROP DATABASE IF EXISTS $db" -c "CREATE DATABASE $db"
+  psql_ -d postgres -c "DROP DATABASE IF EXISTS $db WITH (FORCE)" -c "CREATE DATABASE $db"
   silo_env "$db" dotnet "$SILO" --migrate-only > "$LOGS/migrate-$n.log" 2>&1
   t0=$(date +%s.%N); fill "$db" "$n" > "$LOGS/fill-$n.log"; t1=$(date +%s.%N)
   fill_s=$(echo "$t1 - $t0" | bc)
@@ -98,9 +98,11 @@ for n in $STORED; do
   dotnet "$LOCAL_KAFKA" --port "$KAFKA_PORT" --topic user-events --partitions 6 > "$LOGS/kafka-$n.log" 2>&1 & pids+=($!)
   for _ in $(seq 1 60); do grep -q '^READY' "$LOGS/kafka-$n.log" && break; sleep 0.5; done
   dotnet "$CLI" produce --brokers "127.0.0.1:$KAFKA_PORT" --topic user-events --rate 0 --count "$EVENTS" > "$LOGS/produce-$n.log" 2>&1
+  drain_from=$(psql_ -d "$db" -c "SELECT now()")
   silo_env "$db" dotnet "$SILO" > "$LOGS/silo-$n.log" 2>&1 & pids+=($!)
-  until [ "$(psql_ -d "$db" -c "SELECT count(*) FROM user_events WHERE kafka_log_generation = 0")" -ge "$EVENTS" ]; do sleep 1; done
-  drain=$(psql_ -d "$db" -c "SELECT round(count(*) / extract(epoch FROM max(processed_at) - min(processed_at))) FROM user_events WHERE kafka_log_generation = 0")
+  # The checkpoints say when the drain is done (counting the rows would read the filled partition each time).
+  until [ "$(psql_ -d "$db" -c "SELECT coalesce(sum(next_offset - start_offset), 0) FROM kafka_checkpoints")" -ge "$EVENTS" ]; do sleep 1; done
+  drain=$(psql_ -d "$db" -c "SELECT round(count(*) / extract(epoch FROM max(processed_at) - min(processed_at))) FROM user_events WHERE processed_at >= '$drain_from' AND kafka_log_generation = 0")
 
   steady_from=$(psql_ -d "$db" -c "SELECT now()")
   timeout $((STEADY + 5)) dotnet "$CLI" produce --brokers "127.0.0.1:$KAFKA_PORT" --topic user-events --rate "$RATE" --count $((RATE * STEADY)) > "$LOGS/steady-$n.log" 2>&1 || true
@@ -111,7 +113,7 @@ for n in $STORED; do
   sizes=$(psql_ -d "$db" -F ' / ' -c "SELECT round(sum(pg_table_size(c.oid)) / 1048576), round(sum(pg_indexes_size(c.oid)) / 1048576) FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid WHERE i.inhparent = 'user_events'::regclass")
   printf '| %s | %.0f | %s | %s | %s | %s |\n' "$n" "$fill_s" "$drain" "$latency" "$stats" "$sizes" >> "$report"
   stop_all
-  psql_ -d postgres -c "DROP DATABASE IF EXISTS $db"
+  psql_ -d postgres -c "DROP DATABASE IF EXISTS $db WITH (FORCE)"
 done
 echo >> "$report"; echo "Command: scripts/growth-bench.sh --stored \"$STORED\" --events $EVENTS --rate $RATE --steady-seconds $STEADY" >> "$report"
 cat "$report"

@@ -50,9 +50,9 @@ internal sealed class BinaryCopyWriter : IDisposable
     }
 
     /// <summary>A <c>timestamptz</c> from milliseconds since the Unix epoch (microseconds since 2000-01-01 UTC on the wire).</summary>
-    public void WriteTimestampFromUnixMilliseconds(long milliseconds) => WriteInt64Field(checked((milliseconds * 1000) + UnixEpochInPostgresMicroseconds));
+    public void WriteTimestampFromUnixMilliseconds(long milliseconds) => WriteInt64(checked((milliseconds * 1000) + UnixEpochInPostgresMicroseconds));
 
-    public void WriteTimestamp(DateTimeOffset value) => WriteInt64Field((value.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks) / 10 + UnixEpochInPostgresMicroseconds);
+    public void WriteTimestamp(DateTimeOffset value) => WriteInt64((value.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks) / 10 + UnixEpochInPostgresMicroseconds);
 
     public void WriteText(string value)
     {
@@ -97,14 +97,6 @@ internal sealed class BinaryCopyWriter : IDisposable
     {
         ArrayPool<byte>.Shared.Return(buffer);
         buffer = [];
-    }
-
-    private void WriteInt64Field(long value)
-    {
-        Reserve(12);
-        WriteRaw32(8);
-        BinaryPrimitives.WriteInt64BigEndian(buffer.AsSpan(used), value);
-        used += 8;
     }
 
     private void WriteRaw32(int value)
