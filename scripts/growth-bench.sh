@@ -43,8 +43,8 @@ pids=()
 stop_all() { for p in "${pids[@]}"; do kill -TERM "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; pids=(); }
 trap stop_all EXIT INT TERM
 
-silo_env() {
-  env -u HTTP_AUTH_TOKEN -u HTTP_BIND KAFKA_BROKER="127.0.0.1:$KAFKA_PORT" KAFKA_STARTING_OFFSETS=earliest \
+silo_env() { # exec: started with &, $! is then the silo itself, so that stop_all stops it (not only a subshell)
+  exec env -u HTTP_AUTH_TOKEN -u HTTP_BIND KAFKA_BROKER="127.0.0.1:$KAFKA_PORT" KAFKA_STARTING_OFFSETS=earliest \
     POSTGRES_HOST=127.0.0.1 POSTGRES_PORT="$PGPORT" POSTGRES_DB="$1" POSTGRES_USER=postgres POSTGRES_PASSWORD="$PGPASSWORD" \
     USER_EVENTS_PARTITION_INTERVAL="$INTERVAL" ORLEANS_SILO_PORT=11411 ORLEANS_GATEWAY_PORT=30400 HTTP_PORT=8480 "${@:2}"
 }
@@ -91,15 +91,17 @@ report="$LOGS/results-$(date +%Y%m%d-%H%M%S).md"
 for n in $STORED; do
   db="growth_$n"
   psql_ -d postgres -c "DROP DATABASE IF EXISTS $db WITH (FORCE)" -c "CREATE DATABASE $db"
-  silo_env "$db" dotnet "$SILO" --migrate-only > "$LOGS/migrate-$n.log" 2>&1
+  (silo_env "$db" dotnet "$SILO" --migrate-only) > "$LOGS/migrate-$n.log" 2>&1
   t0=$(date +%s.%N); fill "$db" "$n" > "$LOGS/fill-$n.log"; t1=$(date +%s.%N)
   fill_s=$(echo "$t1 - $t0" | bc)
 
-  dotnet "$LOCAL_KAFKA" --port "$KAFKA_PORT" --topic user-events --partitions 6 > "$LOGS/kafka-$n.log" 2>&1 & pids+=($!)
+  exec_kafka() { exec dotnet "$LOCAL_KAFKA" "$@"; }
+  exec_kafka --port "$KAFKA_PORT" --topic user-events --partitions 6 > "$LOGS/kafka-$n.log" 2>&1 & pids+=($!)
   for _ in $(seq 1 60); do grep -q '^READY' "$LOGS/kafka-$n.log" && break; sleep 0.5; done
   dotnet "$CLI" produce --brokers "127.0.0.1:$KAFKA_PORT" --topic user-events --rate 0 --count "$EVENTS" > "$LOGS/produce-$n.log" 2>&1
   drain_from=$(psql_ -d "$db" -c "SELECT now()")
-  silo_env "$db" dotnet "$SILO" > "$LOGS/silo-$n.log" 2>&1 & pids+=($!)
+  silo_env "$db" dotnet "$SILO" > "$LOGS/silo-$n.log" 2>&1 &
+  pids+=($!)
   # The checkpoints say when the drain is done (counting the rows would read the filled partition each time).
   until [ "$(psql_ -d "$db" -c "SELECT coalesce(sum(next_offset - start_offset), 0) FROM kafka_checkpoints")" -ge "$EVENTS" ]; do sleep 1; done
   drain=$(psql_ -d "$db" -c "SELECT round(count(*) / extract(epoch FROM max(processed_at) - min(processed_at))) FROM user_events WHERE processed_at >= '$drain_from' AND kafka_log_generation = 0")
