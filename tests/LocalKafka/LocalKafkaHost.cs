@@ -31,13 +31,19 @@ internal sealed partial class LocalKafkaHost : IAsyncDisposable
             for (var brokerId = 1; brokerId <= options.Brokers; brokerId++)
             {
                 var port = options.Port + brokerId - 1;
-                var relay = new TcpRelay(new IPEndPoint(IPAddress.Loopback, port), cluster.BrokerListeners[brokerId - 1], logger);
-                host.relays.Add(relay);
-                relay.Start();
+                host.relays.Add(new TcpRelay(new IPEndPoint(IPAddress.Loopback, port), cluster.BrokerListeners[brokerId - 1], logger));
                 cluster.AdvertiseBroker(brokerId, IPAddress.Loopback.ToString(), port);
             }
 
+            // The topic exists before the first client gets in: a client's metadata request (an admin client's allows
+            // auto-creation) made it first with the default partition count, and creating it then failed ("Topic
+            // already exists") when a restarted broker on the same port met clients still retrying.
             cluster.CreateTopic(options.Topic, options.Partitions, replicationFactor: Math.Min(3, options.Brokers));
+            foreach (var relay in host.relays)
+            {
+                relay.Start();
+            }
+
             cluster.SetGroupInitialRebalanceDelay(TimeSpan.Zero);
             return host;
         }

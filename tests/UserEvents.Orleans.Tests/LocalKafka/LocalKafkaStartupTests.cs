@@ -1,3 +1,4 @@
+using Confluent.Kafka;
 using UserEvents.Orleans.Tests.Infrastructure;
 
 namespace UserEvents.Orleans.Tests.LocalKafka;
@@ -13,6 +14,44 @@ public sealed class LocalKafkaStartupTests
 
         Assert.Equal(Enumerable.Range(0, partitions), await Kcat.ListPartitionsAsync(kafka.BootstrapServers, topic));
         Assert.All(await Kcat.WatermarksAsync(kafka.BootstrapServers, topic), watermarks => Assert.Equal(0, watermarks.High));
+    }
+
+    [Fact]
+    public async Task A_broker_started_while_a_client_asks_for_the_topic_creates_it_with_its_own_partition_count()
+    {
+        // A client of a broker restarted on the same address asks for the topic before it exists; an admin client's
+        // metadata request may auto-create it (with the mock's default count) and LocalKafka then died: "Topic already exists".
+        var port = FreePort.Next();
+        using var asking = new CancellationTokenSource();
+        var asker = Task.Run(() =>
+        {
+            var config = new AdminClientConfig { BootstrapServers = $"127.0.0.1:{port}" };
+            config.Set("allow.auto.create.topics", "true");
+            // Reconnect at once, as a client of the broker that just went away does.
+            config.Set("reconnect.backoff.ms", "1");
+            config.Set("reconnect.backoff.max.ms", "5");
+            using var admin = new AdminClientBuilder(config).Build();
+            while (!asking.IsCancellationRequested)
+            {
+                try
+                {
+                    admin.GetMetadata("user-events", TimeSpan.FromMilliseconds(200));
+                }
+                catch (KafkaException)
+                {
+                    // not up yet
+                }
+            }
+        });
+
+        for (var start = 0; start < 5; start++)
+        {
+            await using var kafka = await LocalKafkaBroker.StartAsync("user-events", partitions: 7, port: port);
+            Assert.Equal(Enumerable.Range(0, 7), await Kcat.ListPartitionsAsync(kafka.BootstrapServers, "user-events"));
+        }
+
+        await asking.CancelAsync();
+        await asker;
     }
 
     [Theory]
