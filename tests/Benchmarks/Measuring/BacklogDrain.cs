@@ -48,15 +48,14 @@ public static class BacklogDrain
         var started = Stopwatch.GetTimestamp();
         var producing = prefill is not null ? Task.FromResult(prefill) : producer.ProduceAsync(events, 0, abort.Token);
         long? producerFinished = null;
-        long doneWhenProducerFinished = 0;
-        var lastDone = done();
-        var lastProgress = Stopwatch.GetTimestamp();
+        long doneWhenProducerFinished = events;
+        var progress = new DrainProgress(done, events);
         try
         {
             while (!consuming.IsCompleted)
             {
                 await Task.WhenAny(consuming, Task.Delay(100, cancellationToken));
-                if (producerFinished is null && producing.IsCompleted)
+                if (prefill is null && producerFinished is null && producing.IsCompleted)
                 {
                     await producing;
                     producerFinished = Stopwatch.GetTimestamp();
@@ -65,15 +64,7 @@ public static class BacklogDrain
                 }
 
                 checkHealthy();
-                var now = done();
-                if (now != lastDone)
-                {
-                    (lastDone, lastProgress) = (now, Stopwatch.GetTimestamp());
-                }
-                else if (Stopwatch.GetElapsedTime(lastProgress) > StallTimeout)
-                {
-                    throw new TimeoutException($"no progress for {StallTimeout.TotalSeconds:F0} s at {now:N0} of {events:N0} events");
-                }
+                progress.Check();
             }
 
             var finished = await consuming;
@@ -83,8 +74,8 @@ public static class BacklogDrain
                 events,
                 Stopwatch.GetElapsedTime(started, finished),
                 produced,
-                producerFinished is null || prefilled ? events : doneWhenProducerFinished,
-                producerFinished is { } at && !prefilled ? Stopwatch.GetElapsedTime(at, finished) : TimeSpan.Zero)
+                doneWhenProducerFinished,
+                producerFinished is { } at ? Stopwatch.GetElapsedTime(at, finished) : TimeSpan.Zero)
             {
                 Cpu = CpuPerEvent.Of(cpu, events),
                 Prefilled = prefilled,

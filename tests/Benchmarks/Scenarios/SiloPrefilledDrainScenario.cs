@@ -27,21 +27,12 @@ public static class SiloPrefilledDrainScenario
         var cpuAtStart = CpuTime.Read(pid);
         var started = Stopwatch.GetTimestamp();
         var storedAtStart = silo.Watcher.Sum;
-        var lastProgress = (Sum: storedAtStart, At: started);
+        var progress = new DrainProgress(() => silo.Watcher.Sum, events);
         long? reached;
         while ((reached = silo.Watcher.TimestampWhenSumReached(events)) is null)
         {
             silo.Process.ThrowIfExited();
-            var sum = silo.Watcher.Sum;
-            if (sum != lastProgress.Sum)
-            {
-                lastProgress = (sum, Stopwatch.GetTimestamp());
-            }
-            else if (Stopwatch.GetElapsedTime(lastProgress.At) > BacklogDrain.StallTimeout)
-            {
-                throw new TimeoutException($"no progress for {BacklogDrain.StallTimeout.TotalSeconds:F0} s at {sum:N0} of {events:N0} events");
-            }
-
+            progress.Check();
             await Task.Delay(5, cancellationToken);
         }
 
