@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Retention under ingest, at scale (docs/PARTITIONS.md). Fills two old daily partitions of user_events with ROWS rows
 # each, server-side, then drops each while pgbench appends 1,000-row INSERT transactions into the hot partition (the same
-# ROW EXCLUSIVE lock as the commit's COPY): once with the default partition (plain DETACH inside sql/0018's
-# event_partitions_drop, lock_timeout 500 ms) and once without it (DETACH ... CONCURRENTLY, then event_partitions_drop).
+# ROW EXCLUSIVE lock as the commit's COPY): once with the default partition (plain DETACH inside sql/0019's
+# event_partitions_retire, lock_timeout 500 ms) and once without it (DETACH ... CONCURRENTLY, then event_partitions_retire);
+# each time event_partitions_purge (DROP TABLE) follows in its own transaction, as the silo's maintenance does.
 # Prints the drop's duration and the inserts' latency: median, longest, and longest among those that overlapped the drop.
 #
 # Usage: scripts/retention-lock-wait.sh [rows per day, default 5000000]
@@ -66,23 +67,24 @@ measure() { # $1 = label, $2 = day offset of the partition, $3... = statements t
     local bench=$!
     sleep 3
     local from; from=$(now_us)
-    local server=0
+    local server=0 each=""
     for statement in "$@"; do
         # \timing: the statement's own time, without psql's start.
         local took; took=$(psql -X -q -v ON_ERROR_STOP=1 -d "$db" -c '\timing on' -c "$statement" | awk '/^Time:/ { print $2 }')
         server=$(awk -v a="$server" -v b="$took" 'BEGIN { print a + b }')
+        each="$each${each:+ + }${statement%%(*}: $took ms"
     done
     local to; to=$(now_us)
     wait "$bench" || { cat "$work/$label.out" >&2; exit 1; }
     # pgbench's per-transaction log: client, transaction, latency (us), script, end epoch (s), end (us).
     local median
     median=$(cat "$work/$label".[0-9]* | awk '{ print $3 }' | sort -n | awk '{ v[NR] = $1 } END { printf "%.1f", v[int(NR / 2) + 1] / 1000 }')
-    cat "$work/$label".[0-9]* | awk -v from="$from" -v to="$to" -v label="$label" -v table="$table" -v median="$median" -v server="$server" '
+    cat "$work/$label".[0-9]* | awk -v from="$from" -v to="$to" -v label="$label" -v table="$table" -v median="$median" -v server="$server" -v each="$each" '
         { latency = $3; finish = $5 * 1000000 + $6; start = finish - latency; n++
           if (latency > longest) longest = latency
           if (start <= to && finish >= from && latency > overlapping) overlapping = latency }
-        END { printf "%s: drop of %s took %s ms (statements; %.1f ms with the psql starts); %d inserts of 1000 rows: median %s ms, longest %.1f ms, longest overlapping the drop %.1f ms\n",
-              label, table, server, (to - from) / 1000, n, median, longest / 1000, overlapping / 1000 }'
+        END { printf "%s: drop of %s took %s ms (%s; %.1f ms with the psql starts); %d inserts of 1000 rows: median %s ms, longest %.1f ms, longest overlapping the drop %.1f ms\n",
+              label, table, server, each, (to - from) / 1000, n, median, longest / 1000, overlapping / 1000 }'
     local start="'$day0 00:00+00'::timestamptz + interval '$day days'"
     echo "  afterwards: $table exists: $(sql -c "SELECT to_regclass('$table') IS NOT NULL"), rows of its day: $(sql -c "SELECT count(*) FROM user_events WHERE processed_at >= $start AND processed_at < $start + interval '1 day'"), its counters: $(sql -c "SELECT count(*) FROM event_type_counts WHERE bucket = $start")"
 }
@@ -91,6 +93,8 @@ fill 0
 fill 1
 echo "PostgreSQL $(sql -c 'SHOW server_version'), shared_buffers $(sql -c 'SHOW shared_buffers'); $(nproc) cores, $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo)"
 p0=$(partition 0) p1=$(partition 1)
-measure "with-default-partition" 0 "SELECT event_partitions_drop('$p0', '1 day')"
+# The maintenance's two transactions (sql/0019): retire (detach, counters, registry), then purge (DROP TABLE: its COMMIT
+# removes the files). The inserts overlapping either show whether ingestion waited.
+measure "with-default-partition" 0 "SELECT event_partitions_retire('$p0', '1 day')" "SELECT event_partitions_purge('$p0')"
 sql -c "DROP TABLE user_events_default"
-measure "without-default-partition" 1 "ALTER TABLE user_events DETACH PARTITION $p1 CONCURRENTLY" "SELECT event_partitions_drop('$p1', '1 day')"
+measure "without-default-partition" 1 "ALTER TABLE user_events DETACH PARTITION $p1 CONCURRENTLY" "SELECT event_partitions_retire('$p1', '1 day')" "SELECT event_partitions_purge('$p1')"

@@ -78,19 +78,30 @@ public sealed partial class PartitionMaintenance(NpgsqlDataSource dataSource, Pa
         return created;
     }
 
-    /// <summary>Drops the expired partitions of <paramref name="parent"/>, oldest first; false when one had to wait for the next pass.</summary>
+    /// <summary>
+    /// Removes the expired partitions of <paramref name="parent"/>, oldest first: each is retired (detached, its counters
+    /// and registry row removed, one transaction), then purged (DROP TABLE, a transaction of its own, so the file system's
+    /// time to remove the files holds no lock on the parent; sql/0019). False when one had to wait for the next pass.
+    /// </summary>
     private async Task<bool> DropExpiredAsync(NpgsqlConnection connection, string parent, TimeSpan retention, List<DroppedPartition> dropped, CancellationToken cancellationToken)
     {
-        var concurrently = await CanDetachConcurrentlyAsync(connection, parent, cancellationToken);
-        foreach (var expired in await ExpiredAsync(connection, parent, retention, cancellationToken))
+        try
         {
-            var watch = Stopwatch.StartNew();
-            try
+            // Retired by an earlier pass that stopped before its purge (a crash between the two transactions).
+            foreach (var leftover in await RetiredAsync(connection, parent, cancellationToken))
             {
+                LogPurgingLeftover(parent, leftover);
+                await PurgeAsync(connection, leftover, cancellationToken);
+            }
+
+            var concurrently = await CanDetachConcurrentlyAsync(connection, parent, cancellationToken);
+            foreach (var expired in await ExpiredAsync(connection, parent, retention, cancellationToken))
+            {
+                var watch = Stopwatch.StartNew();
                 if (concurrently && expired.Attached && !expired.DetachPending)
                 {
                     // Outside a transaction, SHARE UPDATE EXCLUSIVE on the parent: COPYs into the hot partition go on.
-                    // Interrupted half-way, the partition stays "detach pending"; event_partitions_drop finalizes it.
+                    // Interrupted half-way, the partition stays "detach pending"; event_partitions_retire finalizes it.
                     await using var detach = new NpgsqlCommand($"ALTER TABLE {Quote(parent)} DETACH PARTITION {Quote(expired.Partition)} CONCURRENTLY", connection);
                     await detach.ExecuteNonQueryAsync(cancellationToken);
                 }
@@ -99,29 +110,54 @@ public sealed partial class PartitionMaintenance(NpgsqlDataSource dataSource, Pa
                     LogFinalizing(parent, expired.Partition);
                 }
 
-                await using var drop = new NpgsqlCommand("SELECT event_partitions_drop(@partition, @retention)", connection);
-                drop.Parameters.AddWithValue("partition", expired.Partition);
-                drop.Parameters.AddWithValue("retention", retention);
-                if (await drop.ExecuteScalarAsync(cancellationToken) is true)
+                await using var retire = new NpgsqlCommand("SELECT event_partitions_retire(@partition, @retention)", connection);
+                retire.Parameters.AddWithValue("partition", expired.Partition);
+                retire.Parameters.AddWithValue("retention", retention);
+                if (await retire.ExecuteScalarAsync(cancellationToken) is not true)
                 {
-                    var done = new DroppedPartition(parent, expired.Partition, expired.FromAt, expired.ToAt, concurrently && expired.Attached, watch.Elapsed);
-                    dropped.Add(done);
-                    LogDropped(parent, expired.Partition, expired.FromAt, expired.ToAt, done.Concurrently ? "concurrently" : "with a short lock", watch.Elapsed.TotalMilliseconds);
+                    continue; // retired meanwhile by another maintainer
                 }
+
+                var retired = watch.Elapsed;
+                await PurgeAsync(connection, expired.Partition, cancellationToken);
+                var done = new DroppedPartition(parent, expired.Partition, expired.FromAt, expired.ToAt, concurrently && expired.Attached, retired, watch.Elapsed - retired);
+                dropped.Add(done);
+                LogDropped(parent, expired.Partition, expired.FromAt, expired.ToAt, done.Concurrently ? "concurrently" : "with a short lock", retired.TotalMilliseconds, done.PurgeDuration.TotalMilliseconds);
             }
-            catch (PostgresException exception) when (exception.SqlState is PostgresErrorCodes.LockNotAvailable or PostgresErrorCodes.QueryCanceled)
-            {
-                LogDropPostponed(parent, expired.Partition, exception.MessageText);
-                return false;
-            }
+        }
+        catch (PostgresException exception) when (exception.SqlState is PostgresErrorCodes.LockNotAvailable or PostgresErrorCodes.QueryCanceled)
+        {
+            LogDropPostponed(parent, exception.MessageText);
+            return false;
         }
 
         return true;
     }
 
+    private static async Task PurgeAsync(NpgsqlConnection connection, string partition, CancellationToken cancellationToken)
+    {
+        await using var purge = new NpgsqlCommand("SELECT event_partitions_purge(@partition)", connection);
+        purge.Parameters.AddWithValue("partition", partition);
+        await purge.ExecuteScalarAsync(cancellationToken);
+    }
+
+    private static async Task<List<string>> RetiredAsync(NpgsqlConnection connection, string parent, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand("SELECT partition FROM event_partitions_retired WHERE parent = @parent ORDER BY from_at", connection);
+        command.Parameters.AddWithValue("parent", parent);
+        var retired = new List<string>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            retired.Add(reader.GetString(0));
+        }
+
+        return retired;
+    }
+
     /// <summary>
     /// DETACH ... CONCURRENTLY needs the parent's owner and a parent without a default partition (PostgreSQL refuses it
-    /// otherwise); every other case goes through event_partitions_drop (sql/0018).
+    /// otherwise); every other case detaches inside event_partitions_retire (sql/0019).
     /// </summary>
     private static async Task<bool> CanDetachConcurrentlyAsync(NpgsqlConnection connection, string parent, CancellationToken cancellationToken)
     {
@@ -212,14 +248,17 @@ public sealed partial class PartitionMaintenance(NpgsqlDataSource dataSource, Pa
     [LoggerMessage(EventId = 6301, Level = LogLevel.Information, Message = "Partition {Partition} of {Parent} created")]
     private partial void LogCreated(string parent, string partition);
 
-    [LoggerMessage(EventId = 6302, Level = LogLevel.Information, Message = "Partition {Partition} of {Parent} ({FromAt:o} to {ToAt:o}) dropped with its counters, detached {How}, in {Milliseconds:F0} ms")]
-    private partial void LogDropped(string parent, string partition, DateTimeOffset fromAt, DateTimeOffset toAt, string how, double milliseconds);
+    [LoggerMessage(EventId = 6302, Level = LogLevel.Information, Message = "Partition {Partition} of {Parent} ({FromAt:o} to {ToAt:o}) dropped with its counters: detached {How} and out of every count in {RetireMilliseconds:F0} ms, its files removed in {PurgeMilliseconds:F0} ms more")]
+    private partial void LogDropped(string parent, string partition, DateTimeOffset fromAt, DateTimeOffset toAt, string how, double retireMilliseconds, double purgeMilliseconds);
 
-    [LoggerMessage(EventId = 6303, Level = LogLevel.Warning, Message = "Dropping partition {Partition} of {Parent} waits for the next maintenance pass: {Reason}")]
-    private partial void LogDropPostponed(string parent, string partition, string reason);
+    [LoggerMessage(EventId = 6303, Level = LogLevel.Warning, Message = "Retention of {Parent} waits for the next maintenance pass: {Reason}")]
+    private partial void LogDropPostponed(string parent, string reason);
 
     [LoggerMessage(EventId = 6304, Level = LogLevel.Information, Message = "Partition {Partition} of {Parent} was left half-detached (detach pending); finalizing the detach")]
     private partial void LogFinalizing(string parent, string partition);
+
+    [LoggerMessage(EventId = 6306, Level = LogLevel.Warning, Message = "Partition {Partition} of {Parent} was retired by an earlier pass that stopped before dropping it; dropping it now")]
+    private partial void LogPurgingLeftover(string parent, string partition);
 
     [LoggerMessage(EventId = 6305, Level = LogLevel.Debug, Message = "Partition maintenance skipped: another silo holds the maintenance lock")]
     private partial void LogSkipped();

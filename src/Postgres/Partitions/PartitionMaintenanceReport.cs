@@ -13,5 +13,8 @@ public sealed record PartitionMaintenanceReport(
         new(false, [], [], new Dictionary<string, int>(), new Dictionary<string, long>(), Complete: false);
 }
 
-/// <summary>A partition removed by retention, with how it was detached and how long detach, counters and drop took.</summary>
-public sealed record DroppedPartition(string Parent, string Partition, DateTimeOffset FromAt, DateTimeOffset ToAt, bool Concurrently, TimeSpan Duration);
+/// <summary>
+/// A partition removed by retention, with how it was detached; <see cref="Duration"/> until its rows were out of the table
+/// and the counters (detach and retire), <see cref="PurgeDuration"/> for the DROP TABLE that removed its files after that.
+/// </summary>
+public sealed record DroppedPartition(string Parent, string Partition, DateTimeOffset FromAt, DateTimeOffset ToAt, bool Concurrently, TimeSpan Duration, TimeSpan PurgeDuration);

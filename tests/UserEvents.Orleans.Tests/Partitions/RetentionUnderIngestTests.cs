@@ -49,7 +49,7 @@ public sealed class RetentionUnderIngestTests(ITestOutputHelper output)
         output.WriteLine(
             $"retention-lock-wait: default partition {(withDefaultPartition ? "present (plain DETACH, lock_timeout 500 ms)" : "absent (DETACH CONCURRENTLY)")}: "
             + $"{copied.Count} COPYs of {RowsPerCopy} rows, median {durations[durations.Length / 2].TotalMilliseconds:F1} ms, longest {durations[^1].TotalMilliseconds:F1} ms; "
-            + $"retention pass {retention.TotalMilliseconds:F0} ms, drops {string.Join(", ", report.Dropped.Select(d => $"{d.Partition} {d.Duration.TotalMilliseconds:F0} ms"))}");
+            + $"retention pass {retention.TotalMilliseconds:F0} ms, drops {string.Join(", ", report.Dropped.Select(d => $"{d.Partition} retired in {d.Duration.TotalMilliseconds:F0} ms, purged in {d.PurgeDuration.TotalMilliseconds:F0} ms"))}");
     }
 
     /// <summary>COPY transactions into the hot partition, one after the other, until cancelled; returns each one's duration.</summary>
