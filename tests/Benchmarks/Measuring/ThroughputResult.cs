@@ -11,6 +11,9 @@ public sealed record ThroughputResult(string Line, long Events, TimeSpan Elapsed
     /// <summary>CPU per event of the consumer's process and of PostgreSQL, when measured.</summary>
     public CpuPerEvent? Cpu { get; init; }
 
+    /// <summary>Managed bytes the consumer allocated per event over the measured window, when measured.</summary>
+    public double? AllocatedBytesPerEvent { get; init; }
+
     public double EventsPerSecond => Events / Math.Max(Elapsed.TotalSeconds, 1e-9);
 
     public static ThroughputResult Failed(string line, Exception exception) =>

@@ -6,7 +6,7 @@ namespace UserEvents.Orleans.Benchmarks.Reporting;
 /// <summary>Turns a <see cref="BenchmarkReport"/> into the sections and tables both renderers print.</summary>
 public static class ReportTables
 {
-    private static readonly string[] ThroughputHeaders = ["line", "events", "seconds", "events/s", "consumer CPU µs/event", "PostgreSQL CPU µs/event", "notes"];
+    private static readonly string[] ThroughputHeaders = ["line", "events", "seconds", "events/s", "consumer CPU µs/event", "PostgreSQL CPU µs/event", "consumer bytes allocated/event", "notes"];
 
     private static readonly string[] LatencyHeaders =
     [
@@ -55,9 +55,10 @@ public static class ReportTables
     private static IReadOnlyList<string> ThroughputRow(ThroughputResult r) => r.Succeeded
         ? [
             r.Line, Format($"{r.Events:N0}"), Format($"{r.Elapsed.TotalSeconds:F2}"), Format($"{r.EventsPerSecond:N0}"),
-            r.Cpu is { } cpu ? Format($"{cpu.ConsumerMicroseconds:F2}") : "", r.Cpu is { } pg ? Format($"{pg.PostgresMicroseconds:F2}") : "", r.Notes,
+            r.Cpu is { } cpu ? Format($"{cpu.ConsumerMicroseconds:F2}") : "", r.Cpu is { } pg ? Format($"{pg.PostgresMicroseconds:F2}") : "",
+            r.AllocatedBytesPerEvent is { } bytes ? Format($"{bytes:N0}") : "", r.Notes,
         ]
-        : [r.Line, "failed", "", "", "", "", r.Error!];
+        : [r.Line, "failed", "", "", "", "", "", r.Error!];
 
     private static IReadOnlyList<string> LatencyRow(LatencyResult r) => r.Succeeded
         ? [

@@ -6,7 +6,8 @@ namespace UserEvents.Orleans.Benchmarks.Scenarios;
 
 /// <summary>
 /// limit: how fast one Confluent.Kafka consumer, assigned every partition, reads the backlog from the local broker
-/// when it does nothing with the records (same drain procedure as the peers and the silo).
+/// when it does nothing with the records (same drain procedure as the peers and the silo), and the bytes its consuming
+/// thread allocates per record: the client's own floor.
 /// </summary>
 public sealed class KafkaConsumeLimitScenario
 {
@@ -18,6 +19,7 @@ public sealed class KafkaConsumeLimitScenario
         using var producer = EventProducer.Connect(kafka.BootstrapServers, kafka.Topic, context.Plan.Seed);
         using var consumer = PlainKafkaConsumer.AssignedToAll(kafka.BootstrapServers, kafka.Topic, kafka.Partitions, "bench-consume", autoCommit: false);
         long consumed = 0;
+        long allocated = 0;
         var result = await BacklogDrain.RunAsync(
             kafka,
             producer,
@@ -26,6 +28,9 @@ public sealed class KafkaConsumeLimitScenario
             token => Task.Factory.StartNew(
                 () =>
                 {
+                    // This thread runs the consumer alone: its allocations are Confluent.Kafka's per record (a
+                    // ConsumeResult, its Message, the value's byte[]), the floor of any consumer built on the client.
+                    var allocatedBefore = GC.GetAllocatedBytesForCurrentThread();
                     while (Interlocked.Read(ref consumed) < events)
                     {
                         var record = consumer.Consume(TimeSpan.FromMilliseconds(100));
@@ -36,6 +41,7 @@ public sealed class KafkaConsumeLimitScenario
                         }
                     }
 
+                    Interlocked.Exchange(ref allocated, GC.GetAllocatedBytesForCurrentThread() - allocatedBefore);
                     return Stopwatch.GetTimestamp();
                 },
                 token,
@@ -49,6 +55,7 @@ public sealed class KafkaConsumeLimitScenario
         return new ThroughputResult(Line, result.Events, result.Elapsed, result.Notes)
         {
             Cpu = result.Cpu,
+            AllocatedBytesPerEvent = result.Events > 0 ? (double)Interlocked.Read(ref allocated) / result.Events : null,
         };
     }
 }
