@@ -34,4 +34,8 @@ public static class SiloAllocations
 
         return null;
     }
+
+    /// <summary>Bytes per event between two readings; null when either is missing or no event was counted.</summary>
+    public static double? PerEvent(long? atStart, long? atEnd, long events) =>
+        atEnd - atStart is { } allocated && events > 0 ? (double)allocated / events : null;
 }

@@ -15,8 +15,7 @@ public sealed class SiloDrainScenario
     public static async Task<ThroughputResult> RunAsync(BenchmarkContext context, SiloUnderTest silo, long events, CancellationToken cancellationToken)
     {
         using var producer = EventProducer.Connect(silo.Kafka.BootstrapServers, silo.Kafka.Topic, context.Plan.Seed);
-        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
-        var allocatedAtStart = await SiloAllocations.ReadAsync(http, silo.Process.HttpPort, cancellationToken);
+        var allocatedAtStart = await silo.AllocatedBytesAsync(cancellationToken);
         var result = await BacklogDrain.RunAsync(
             silo.Kafka,
             producer,
@@ -28,7 +27,7 @@ public sealed class SiloDrainScenario
             prefilled: false,
             cancellationToken);
 
-        var allocatedAtEnd = await SiloAllocations.ReadAsync(http, silo.Process.HttpPort, cancellationToken);
+        var allocatedAtEnd = await silo.AllocatedBytesAsync(cancellationToken);
         await silo.Database.ExpectRowsAsync(events, cancellationToken);
         var committed = silo.Watcher.Sum;
         if (committed != events)
@@ -43,7 +42,7 @@ public sealed class SiloDrainScenario
             result.Notes + string.Create(CultureInfo.InvariantCulture, $"; silo ready {silo.Startup.TotalSeconds:F1} s after start (not counted)"))
         {
             Cpu = result.Cpu,
-            AllocatedBytesPerEvent = allocatedAtEnd - allocatedAtStart is { } allocated ? (double)allocated / events : null,
+            AllocatedBytesPerEvent = SiloAllocations.PerEvent(allocatedAtStart, allocatedAtEnd, events),
         };
     }
 

@@ -24,8 +24,7 @@ public static class SiloPrefilledDrainScenario
             BacklogDrain.ThrowIfRetentionDroppedEvents(kafka);
         });
         var pid = silo.Process.ProcessId ?? throw new InvalidOperationException("the silo exited");
-        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
-        var allocatedAtStart = await SiloAllocations.ReadAsync(http, silo.Process.HttpPort, cancellationToken);
+        var allocatedAtStart = await silo.AllocatedBytesAsync(cancellationToken);
         var cpuAtStart = CpuTime.Read(pid);
         var started = Stopwatch.GetTimestamp();
         var storedAtStart = silo.Watcher.Sum;
@@ -39,7 +38,7 @@ public static class SiloPrefilledDrainScenario
         }
 
         var cpu = CpuTime.Read(pid) - cpuAtStart;
-        var allocatedAtEnd = await SiloAllocations.ReadAsync(http, silo.Process.HttpPort, cancellationToken);
+        var allocatedAtEnd = await silo.AllocatedBytesAsync(cancellationToken);
         await silo.Database.ExpectRowsAsync(events, cancellationToken);
         var measured = events - storedAtStart;
         return new ThroughputResult(
@@ -49,7 +48,7 @@ public static class SiloPrefilledDrainScenario
             string.Create(CultureInfo.InvariantCulture, $"pre-produced backlog ({produced?.EventsPerSecond:N0}/s, not counted); {storedAtStart:N0} stored before every partition was read (not counted)"))
         {
             Cpu = CpuPerEvent.Of(cpu, measured),
-            AllocatedBytesPerEvent = allocatedAtEnd - allocatedAtStart is { } allocated && measured > 0 ? (double)allocated / measured : null,
+            AllocatedBytesPerEvent = SiloAllocations.PerEvent(allocatedAtStart, allocatedAtEnd, measured),
         };
     }
 }

@@ -13,6 +13,8 @@ public sealed class SiloUnderTest : IAsyncDisposable
     public static readonly TimeSpan WatchInterval = TimeSpan.FromMilliseconds(10);
     private static readonly TimeSpan ReadyTimeout = TimeSpan.FromSeconds(120);
 
+    private readonly HttpClient http = new() { Timeout = TimeSpan.FromSeconds(5) };
+
     private SiloUnderTest(ScratchDatabase database, LocalKafkaBroker kafka, SiloProcess process, CheckpointWatcher watcher, TimeSpan startup)
     {
         Database = database;
@@ -74,7 +76,15 @@ public sealed class SiloUnderTest : IAsyncDisposable
         }
     }
 
-    public ValueTask DisposeAsync() => DisposeAllAsync(Watcher, Process, Kafka, Database);
+    /// <summary>The silo's managed allocations since it started (<see cref="SiloAllocations"/>).</summary>
+    public Task<long?> AllocatedBytesAsync(CancellationToken cancellationToken) =>
+        SiloAllocations.ReadAsync(http, Process.HttpPort, cancellationToken);
+
+    public ValueTask DisposeAsync()
+    {
+        http.Dispose();
+        return DisposeAllAsync(Watcher, Process, Kafka, Database);
+    }
 
     private static Dictionary<string, string> Environment(BenchmarkContext context, ScratchDatabase database, LocalKafkaBroker kafka)
     {
