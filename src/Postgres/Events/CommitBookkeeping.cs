@@ -52,9 +52,9 @@ public static class CommitBookkeeping
         ON CONFLICT (minute, kafka_partition) DO UPDATE SET events = c.events + excluded.events, rejected = c.rejected + excluded.rejected
         """;
 
-    public static void Write(NpgsqlConnection connection, CommitPlan plan, FlushTally tally, DateTimeOffset processedAt)
+    public static async Task WriteAsync(NpgsqlConnection connection, CommitPlan plan, FlushTally tally, DateTimeOffset processedAt)
     {
-        using var batch = new NpgsqlBatch(connection);
+        await using var batch = new NpgsqlBatch(connection);
         var moves = plan.Moves.OrderBy(m => m.Key.Topic, StringComparer.Ordinal).ThenBy(m => m.Key.Partition).ToArray();
         batch.BatchCommands.Add(Command(Ledger, processedAt,
             moves.Select(m => m.Key.Topic).ToArray(),
@@ -91,7 +91,7 @@ public static class CommitBookkeeping
                 partitions.Select(tally.RejectedOf).ToArray()));
         }
 
-        batch.ExecuteNonQuery();
+        await batch.ExecuteNonQueryAsync();
     }
 
     private static NpgsqlBatchCommand Command(string sql, DateTimeOffset processedAt, params object[] arrays)

@@ -50,46 +50,49 @@ public sealed partial class PostgresBatchCommitter(NpgsqlDataSource dataSource, 
     /// <see cref="PostgresErrors.IsCausedByTheRows"/>) become dead letters and the rest commits. Throws when PostgreSQL
     /// fails otherwise (nothing is stored then).
     /// </summary>
-    public Task<BatchCommitOutcome[]> CommitAsync(IReadOnlyList<UserEventBatch> batches, CancellationToken cancellationToken) =>
-        Task.Run(() => Commit(batches, cancellationToken), cancellationToken);
-
-    private BatchCommitOutcome[] Commit(IReadOnlyList<UserEventBatch> batches, CancellationToken cancellationToken)
+    /// <remarks>
+    /// Asynchronous all the way down: a commit never holds a thread-pool thread while PostgreSQL works. (Synchronous
+    /// commits on a pooled connection whose socket async code had used each held a worker waiting for a thread-pool work
+    /// item; with two flushes that was every worker the pool allowed, and the silo stalled until the pool's starvation
+    /// check added a thread, up to a second later; see docs/BENCHMARKS.md, "The half-load tail".)
+    /// </remarks>
+    public async Task<BatchCommitOutcome[]> CommitAsync(IReadOnlyList<UserEventBatch> batches, CancellationToken cancellationToken)
     {
         try
         {
-            return Commit(batches, isolateRefusedRows: false, cancellationToken);
+            return await CommitAsync(batches, isolateRefusedRows: false, cancellationToken);
         }
         catch (PostgresException exception) when (PostgresErrors.IsCausedByTheRows(exception))
         {
             LogIsolating(exception.SqlState, exception.MessageText, batches.Count);
-            return Commit(batches, isolateRefusedRows: true, cancellationToken);
+            return await CommitAsync(batches, isolateRefusedRows: true, cancellationToken);
         }
     }
 
-    private BatchCommitOutcome[] Commit(IReadOnlyList<UserEventBatch> batches, bool isolateRefusedRows, CancellationToken cancellationToken)
+    private async Task<BatchCommitOutcome[]> CommitAsync(IReadOnlyList<UserEventBatch> batches, bool isolateRefusedRows, CancellationToken cancellationToken)
     {
         var keys = batches.Select(b => new PartitionKey(b.Topic, b.Partition)).Distinct().ToArray();
-        using var connection = dataSource.OpenConnection();
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         for (var attempt = 1; ; attempt++)
         {
-            using var transaction = connection.BeginTransaction();
-            SetTransactionBounds(connection);
-            var read = Checkpoints(connection, ReadCheckpoints, keys);
+            await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+            await SetTransactionBoundsAsync(connection);
+            var read = await CheckpointsAsync(connection, ReadCheckpoints, keys);
             var plan = CommitPlan.Create(batches, read);
             if (plan.NewCheckpoints.Count == 0)
             {
-                transaction.Commit();
+                await transaction.CommitAsync(CancellationToken.None);
                 return plan.Batches.Select(b => b.ToOutcome()).ToArray();
             }
 
             var refusedPerBatch = new int[batches.Count];
             var processedAt = time.GetUtcNow();
-            var tally = Write(connection, transaction, plan, isolateRefusedRows, refusedPerBatch, processedAt, cancellationToken);
+            var tally = await WriteAsync(connection, transaction, plan, isolateRefusedRows, refusedPerBatch, processedAt, cancellationToken);
             var moving = plan.NewCheckpoints.Keys.ToArray();
-            var locked = Checkpoints(connection, LockCheckpoints, moving);
+            var locked = await CheckpointsAsync(connection, LockCheckpoints, moving);
             if (moving.Any(k => !locked.TryGetValue(k, out var now) || now != read[k]))
             {
-                transaction.Rollback();
+                await transaction.RollbackAsync(CancellationToken.None);
                 LogCheckpointsMoved(attempt);
                 if (attempt >= options.MaxPlanAttempts)
                 {
@@ -99,9 +102,9 @@ public sealed partial class PostgresBatchCommitter(NpgsqlDataSource dataSource, 
                 continue;
             }
 
-            MoveCheckpointsTo(connection, plan.NewCheckpoints);
-            CommitBookkeeping.Write(connection, plan, tally, processedAt);
-            transaction.Commit();
+            await MoveCheckpointsToAsync(connection, plan.NewCheckpoints);
+            await CommitBookkeeping.WriteAsync(connection, plan, tally, processedAt);
+            await transaction.CommitAsync(CancellationToken.None);
             return plan.Batches.Select((b, i) => Outcome(b, refusedPerBatch[i])).ToArray();
         }
     }
@@ -112,7 +115,7 @@ public sealed partial class PostgresBatchCommitter(NpgsqlDataSource dataSource, 
         return outcome with { EventsWritten = outcome.EventsWritten - refusedEvents, RejectionsWritten = outcome.RejectionsWritten + refusedEvents };
     }
 
-    private FlushTally Write(NpgsqlConnection connection, NpgsqlTransaction transaction, CommitPlan plan, bool isolateRefusedRows, int[] refusedPerBatch, DateTimeOffset processedAt, CancellationToken cancellationToken)
+    private async Task<FlushTally> WriteAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, CommitPlan plan, bool isolateRefusedRows, int[] refusedPerBatch, DateTimeOffset processedAt, CancellationToken cancellationToken)
     {
         var rows = FlushRows.Of(plan);
         var tally = new FlushTally();
@@ -120,12 +123,12 @@ public sealed partial class PostgresBatchCommitter(NpgsqlDataSource dataSource, 
         {
             if (rows.Events.Count > 0)
             {
-                RowCopy.Events(connection, rows.Events, 0, rows.Events.Count, processedAt, cancellationToken);
+                await RowCopy.EventsAsync(connection, rows.Events, 0, rows.Events.Count, processedAt, cancellationToken);
             }
 
             if (rows.DeadLetters.Count > 0)
             {
-                RowCopy.DeadLetters(connection, rows.DeadLetters, 0, rows.DeadLetters.Count, processedAt, cancellationToken);
+                await RowCopy.DeadLettersAsync(connection, rows.DeadLetters, 0, rows.DeadLetters.Count, processedAt, cancellationToken);
             }
 
             Count(tally, rows.Events, new HashSet<int>(), rows.DeadLetters);
@@ -133,7 +136,7 @@ public sealed partial class PostgresBatchCommitter(NpgsqlDataSource dataSource, 
         }
 
         var deadLetters = rows.DeadLetters.ToList();
-        var refusedEvents = RefusedRowIsolation.Copy(transaction, rows.Events.Count, (from, to) => RowCopy.Events(connection, rows.Events, from, to, processedAt, cancellationToken));
+        var refusedEvents = await RefusedRowIsolation.CopyAsync(transaction, rows.Events.Count, (from, to) => RowCopy.EventsAsync(connection, rows.Events, from, to, processedAt, cancellationToken));
         foreach (var (index, error) in refusedEvents)
         {
             var row = rows.Events[index];
@@ -142,7 +145,7 @@ public sealed partial class PostgresBatchCommitter(NpgsqlDataSource dataSource, 
             deadLetters.Add(DeadLetterRow.ForRefusedEvent(row, PostgresErrors.Describe(error)));
         }
 
-        var refusedDeadLetters = RefusedRowIsolation.Copy(transaction, deadLetters.Count, (from, to) => RowCopy.DeadLetters(connection, deadLetters, from, to, processedAt, cancellationToken));
+        var refusedDeadLetters = await RefusedRowIsolation.CopyAsync(transaction, deadLetters.Count, (from, to) => RowCopy.DeadLettersAsync(connection, deadLetters, from, to, processedAt, cancellationToken));
         if (refusedDeadLetters.Count > 0)
         {
             var (index, error) = refusedDeadLetters[0];
@@ -171,24 +174,24 @@ public sealed partial class PostgresBatchCommitter(NpgsqlDataSource dataSource, 
         }
     }
 
-    private void SetTransactionBounds(NpgsqlConnection connection)
+    private async Task SetTransactionBoundsAsync(NpgsqlConnection connection)
     {
-        using var command = new NpgsqlCommand(SetBounds, connection);
+        await using var command = new NpgsqlCommand(SetBounds, connection);
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = Milliseconds(options.IdleInTransactionTimeout) });
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = Milliseconds(options.LockTimeout) });
-        command.ExecuteNonQuery();
+        await command.ExecuteNonQueryAsync();
     }
 
     private static string Milliseconds(TimeSpan value) => $"{(long)value.TotalMilliseconds}ms";
 
-    private static Dictionary<PartitionKey, KafkaCheckpoint> Checkpoints(NpgsqlConnection connection, string sql, IReadOnlyCollection<PartitionKey> keys)
+    private static async Task<Dictionary<PartitionKey, KafkaCheckpoint>> CheckpointsAsync(NpgsqlConnection connection, string sql, IReadOnlyCollection<PartitionKey> keys)
     {
-        using var command = new NpgsqlCommand(sql, connection);
+        await using var command = new NpgsqlCommand(sql, connection);
         command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = keys.Select(k => k.Topic).ToArray() });
         command.Parameters.Add(new NpgsqlParameter<int[]> { TypedValue = keys.Select(k => k.Partition).ToArray() });
         var checkpoints = new Dictionary<PartitionKey, KafkaCheckpoint>();
-        using var reader = command.ExecuteReader();
-        while (reader.Read())
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
         {
             checkpoints[new PartitionKey(reader.GetString(0), reader.GetInt32(1))] = new KafkaCheckpoint(reader.GetInt64(2), reader.GetInt32(3));
         }
@@ -196,13 +199,13 @@ public sealed partial class PostgresBatchCommitter(NpgsqlDataSource dataSource, 
         return checkpoints;
     }
 
-    private static void MoveCheckpointsTo(NpgsqlConnection connection, IReadOnlyDictionary<PartitionKey, long> checkpoints)
+    private static async Task MoveCheckpointsToAsync(NpgsqlConnection connection, IReadOnlyDictionary<PartitionKey, long> checkpoints)
     {
-        using var command = new NpgsqlCommand(MoveCheckpoints, connection);
+        await using var command = new NpgsqlCommand(MoveCheckpoints, connection);
         command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = checkpoints.Keys.Select(k => k.Topic).ToArray() });
         command.Parameters.Add(new NpgsqlParameter<int[]> { TypedValue = checkpoints.Keys.Select(k => k.Partition).ToArray() });
         command.Parameters.Add(new NpgsqlParameter<long[]> { TypedValue = checkpoints.Values.ToArray() });
-        command.ExecuteNonQuery();
+        await command.ExecuteNonQueryAsync();
     }
 
     [LoggerMessage(EventId = 2000, Level = LogLevel.Warning, Message = "PostgreSQL refused a flush of {Batches} batches for a reason in its rows (SQLSTATE {SqlState}: {Error}); writing it again row range by row range, so that what PostgreSQL refuses becomes a dead letter")]

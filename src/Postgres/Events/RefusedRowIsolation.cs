@@ -11,31 +11,31 @@ public static class RefusedRowIsolation
     private const string Savepoint = "isolate_refused_rows";
 
     /// <summary>Copies rows [0, count) with <paramref name="copy"/>; returns the rows PostgreSQL refused, with its error for each.</summary>
-    public static List<(int Index, PostgresException Error)> Copy(NpgsqlTransaction transaction, int count, Action<int, int> copy)
+    public static async Task<List<(int Index, PostgresException Error)>> CopyAsync(NpgsqlTransaction transaction, int count, Func<int, int, Task> copy)
     {
         var refused = new List<(int Index, PostgresException Error)>();
-        CopyRange(transaction, 0, count, copy, refused);
+        await CopyRangeAsync(transaction, 0, count, copy, refused);
         return refused;
     }
 
-    private static void CopyRange(NpgsqlTransaction transaction, int from, int to, Action<int, int> copy, List<(int Index, PostgresException Error)> refused)
+    private static async Task CopyRangeAsync(NpgsqlTransaction transaction, int from, int to, Func<int, int, Task> copy, List<(int Index, PostgresException Error)> refused)
     {
         if (from >= to)
         {
             return;
         }
 
-        transaction.Save(Savepoint);
+        await transaction.SaveAsync(Savepoint);
         try
         {
-            copy(from, to);
-            transaction.Release(Savepoint);
+            await copy(from, to);
+            await transaction.ReleaseAsync(Savepoint);
             return;
         }
         catch (PostgresException exception) when (PostgresErrors.IsCausedByTheRows(exception))
         {
-            transaction.Rollback(Savepoint);
-            transaction.Release(Savepoint);
+            await transaction.RollbackAsync(Savepoint);
+            await transaction.ReleaseAsync(Savepoint);
             if (to - from == 1)
             {
                 refused.Add((from, exception));
@@ -44,7 +44,7 @@ public static class RefusedRowIsolation
         }
 
         var middle = from + ((to - from) / 2);
-        CopyRange(transaction, from, middle, copy, refused);
-        CopyRange(transaction, middle, to, copy, refused);
+        await CopyRangeAsync(transaction, from, middle, copy, refused);
+        await CopyRangeAsync(transaction, middle, to, copy, refused);
     }
 }

@@ -2,7 +2,10 @@ using Npgsql;
 
 namespace UserEvents.Orleans.Postgres.Events;
 
-/// <summary>Binary COPY of a range of rows into <c>user_events</c> or <c>user_events_rejected</c> (<see cref="BinaryCopyWriter"/>).</summary>
+/// <summary>
+/// Binary COPY of a range of rows into <c>user_events</c> or <c>user_events_rejected</c> (<see cref="BinaryCopyWriter"/>).
+/// Cancellation is checked between rows only, so a cancelled COPY is always aborted whole, never cut in a write.
+/// </summary>
 public static class RowCopy
 {
     private const string CopyEvents =
@@ -11,9 +14,9 @@ public static class RowCopy
     private const string CopyRejections =
         "COPY user_events_rejected (kafka_partition, kafka_offset, raw_key, raw_value, reason, received_at, kafka_log_generation) FROM STDIN (FORMAT BINARY)";
 
-    public static void Events(NpgsqlConnection connection, IReadOnlyList<EventRow> rows, int from, int to, DateTimeOffset processedAt, CancellationToken cancellationToken)
+    public static async Task EventsAsync(NpgsqlConnection connection, IReadOnlyList<EventRow> rows, int from, int to, DateTimeOffset processedAt, CancellationToken cancellationToken)
     {
-        using var stream = connection.BeginRawBinaryCopy(CopyEvents);
+        await using var stream = await connection.BeginRawBinaryCopyAsync(CopyEvents, CancellationToken.None);
         using var writer = new BinaryCopyWriter(stream);
         try
         {
@@ -35,21 +38,25 @@ public static class RowCopy
                 writer.WriteInt32(row.Partition);
                 writer.WriteInt64(e.Offset);
                 writer.WriteInt32(row.LogGeneration);
+                if (writer.ShouldFlush)
+                {
+                    await writer.FlushAsync();
+                }
             }
 
-            writer.Complete();
+            await writer.CompleteAsync();
         }
         catch
         {
             // Disposing a raw COPY stream ends the COPY and keeps what was sent: a failed write must abort it instead.
-            stream.Cancel();
+            await stream.CancelAsync();
             throw;
         }
     }
 
-    public static void DeadLetters(NpgsqlConnection connection, IReadOnlyList<DeadLetterRow> rows, int from, int to, DateTimeOffset receivedAt, CancellationToken cancellationToken)
+    public static async Task DeadLettersAsync(NpgsqlConnection connection, IReadOnlyList<DeadLetterRow> rows, int from, int to, DateTimeOffset receivedAt, CancellationToken cancellationToken)
     {
-        using var stream = connection.BeginRawBinaryCopy(CopyRejections);
+        await using var stream = await connection.BeginRawBinaryCopyAsync(CopyRejections, CancellationToken.None);
         using var writer = new BinaryCopyWriter(stream);
         try
         {
@@ -65,14 +72,18 @@ public static class RowCopy
                 writer.WriteText(row.Record.Reason);
                 writer.WriteTimestamp(receivedAt);
                 writer.WriteInt32(row.LogGeneration);
+                if (writer.ShouldFlush)
+                {
+                    await writer.FlushAsync();
+                }
             }
 
-            writer.Complete();
+            await writer.CompleteAsync();
         }
         catch
         {
             // Disposing a raw COPY stream ends the COPY and keeps what was sent: a failed write must abort it instead.
-            stream.Cancel();
+            await stream.CancelAsync();
             throw;
         }
     }

@@ -38,7 +38,7 @@ public sealed class RowCopyTests : IAsyncLifetime
 
         await using (var connection = await dataSource.OpenConnectionAsync())
         {
-            RowCopy.Events(connection, rows, 0, rows.Length, processedAt, default);
+            await RowCopy.EventsAsync(connection, rows, 0, rows.Length, processedAt, default);
         }
 
         var read = await ReadAsync(
@@ -63,7 +63,7 @@ public sealed class RowCopyTests : IAsyncLifetime
 
         await using (var connection = await dataSource.OpenConnectionAsync())
         {
-            RowCopy.DeadLetters(connection, rows, 0, rows.Length, receivedAt, default);
+            await RowCopy.DeadLettersAsync(connection, rows, 0, rows.Length, receivedAt, default);
         }
 
         var read = await ReadAsync(
@@ -91,7 +91,7 @@ public sealed class RowCopyTests : IAsyncLifetime
 
         await using var connection = await dataSource.OpenConnectionAsync();
         // Rows before the first cancellation check (every 1,024 rows) are sent; the COPY must be aborted, not ended.
-        Assert.ThrowsAny<OperationCanceledException>(() => RowCopy.Events(connection, rows, 1, rows.Length, DateTimeOffset.UtcNow, cancelled.Token));
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => RowCopy.EventsAsync(connection, rows, 1, rows.Length, DateTimeOffset.UtcNow, cancelled.Token));
 
         await using var count = new NpgsqlCommand("SELECT count(*) FROM user_events", connection);
         Assert.Equal(0L, await count.ExecuteScalarAsync());
