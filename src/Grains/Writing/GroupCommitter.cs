@@ -241,6 +241,9 @@ public sealed partial class GroupCommitter
 
     private async Task FlushAsync(List<PendingWrite> pending)
     {
+        // Started under the gate: the commit (asynchronous, but its first statement is sent before it first awaits) runs
+        // after the caller has left the lock.
+        await Task.Yield();
         var batches = pending.SelectMany(p => p.Batches).ToArray();
         var started = time.GetTimestamp();
         try

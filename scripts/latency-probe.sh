@@ -1,0 +1,94 @@
+#!/usr/bin/env bash
+# Where the latency goes over time: one silo on a fresh database and local broker, the CLI producer at RATE events/s for
+# SECONDS_RUN seconds, then, from SQL, latency (processed_at - event_timestamp) per 20 s window, and the moments when
+# every partition stopped storing at once ("stalls": no new flush for > 300 ms on all partitions). While it runs it
+# samples the CPU of the broker, the silo, the producer and PostgreSQL every 10 s (from /proc), and every 50 ms the
+# PostgreSQL sessions that are inside a transaction (docs/BENCHMARKS.md, "The half-load tail").
+#   scripts/latency-probe.sh                          # 16,000 events/s for 120 s
+#   RATE=30000 SECONDS_RUN=300 scripts/latency-probe.sh
+#   SILO_ENV="KAFKA_CLIENT_FETCH_WAIT_MAX_MS=10" scripts/latency-probe.sh   # extra environment for the silo
+# Needs a Release build (scripts/test.sh or dotnet build -c Release) and this checkout's PostgreSQL (scripts/postgres.sh).
+# Output in .local/latency-probe/YYYYMMDD-HHMMSS/: summary.txt, samples.txt (CPU), sessions.txt, logs.
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+RATE="${RATE:-16000}"
+SECONDS_RUN="${SECONDS_RUN:-120}"
+DB="${DB:-latency_probe}"
+export PGPORT="${PGPORT:-5433}" PGPASSWORD="${PGPASSWORD:-postgres}"
+KAFKA_PORT=9192
+HTTP_PORT=8190
+OUT="$ROOT/.local/latency-probe/$(date +%Y%m%d-%H%M%S)"
+BIN=bin/Release/net10.0
+mkdir -p "$OUT"
+sql() { psql -h 127.0.0.1 -p "$PGPORT" -U postgres "$@"; }
+
+"$ROOT/scripts/postgres.sh" start
+sql -qc "DROP DATABASE IF EXISTS $DB WITH (FORCE)" -qc "CREATE DATABASE $DB"
+
+pids=()
+cleanup() { for ((i=${#pids[@]}-1; i>=0; i--)); do kill -TERM "${pids[$i]}" 2>/dev/null || true; done; wait 2>/dev/null || true; }
+trap cleanup EXIT
+
+dotnet "tests/LocalKafka/$BIN/UserEvents.Orleans.LocalKafka.dll" --port "$KAFKA_PORT" --topic user-events --partitions 6 > "$OUT/kafka.log" 2>&1 &
+kafka=$!; pids+=("$kafka")
+for _ in $(seq 1 60); do grep -q '^READY' "$OUT/kafka.log" && break; sleep 0.5; done
+# shellcheck disable=SC2086 # SILO_ENV is a list of NAME=value words
+env KAFKA_BROKER="127.0.0.1:$KAFKA_PORT" KAFKA_STARTING_OFFSETS=earliest POSTGRES_MIGRATE=true POSTGRES_HOST=127.0.0.1 \
+  POSTGRES_PORT="$PGPORT" POSTGRES_DB="$DB" POSTGRES_USER=postgres POSTGRES_PASSWORD="$PGPASSWORD" \
+  ORLEANS_SILO_PORT=11190 ORLEANS_GATEWAY_PORT=30090 HTTP_PORT="$HTTP_PORT" ${SILO_ENV:-} \
+  dotnet "src/Silo/$BIN/UserEvents.Orleans.Silo.dll" > "$OUT/silo.log" 2>&1 &
+silo=$!; pids+=("$silo")
+for _ in $(seq 1 120); do curl -fs "http://127.0.0.1:$HTTP_PORT/health/ready" >/dev/null 2>&1 && break; sleep 0.5; done
+total=$((RATE * SECONDS_RUN))
+dotnet "src/Cli/$BIN/user-events.dll" produce --brokers "127.0.0.1:$KAFKA_PORT" --topic user-events --rate "$RATE" --count "$total" > "$OUT/producer.log" 2>&1 &
+producer=$!; pids+=("$producer")
+
+sql -d "$DB" -At -F' ' -c "SELECT to_char(clock_timestamp(),'HH24:MI:SS.MS'), pid, state, coalesce(wait_event,'CPU'),
+  round(extract(epoch FROM clock_timestamp() - state_change) * 1000), left(query, 24)
+  FROM pg_stat_activity WHERE backend_type = 'client backend' AND state <> 'idle' AND query NOT LIKE '%pg_stat_activity%'" \
+  -c '\watch 0.05' > "$OUT/sessions.txt" 2>&1 &
+watcher=$!; pids+=("$watcher")
+
+ticks() { awk '{print $14 + $15}' "/proc/$1/stat" 2>/dev/null || echo 0; }
+pg_ticks() { local sum=0 p; for p in $(pgrep -u postgres postgres); do sum=$((sum + $(ticks "$p"))); done; echo "$sum"; }
+stored() { sql -d "$DB" -tAc "SELECT coalesce(sum(next_offset), 0) FROM kafka_checkpoints" 2>/dev/null || echo 0; }
+hz=$(getconf CLK_TCK)
+echo "seconds  broker%  silo%  producer%  postgres%  stored" > "$OUT/samples.txt"
+k0=$(ticks "$kafka"); s0=$(ticks "$silo"); p0=$(ticks "$producer"); g0=$(pg_ticks); start=$(date +%s)
+while kill -0 "$producer" 2>/dev/null; do
+  sleep 10
+  k=$(ticks "$kafka"); s=$(ticks "$silo"); p=$(ticks "$producer"); g=$(pg_ticks)
+  printf '%7d  %7d  %5d  %9d  %9d  %s\n' $(( $(date +%s) - start )) $(( (k - k0) * 10 / hz )) $(( (s - s0) * 10 / hz )) \
+    $(( (p - p0) * 10 / hz )) $(( (g - g0) * 10 / hz )) "$(stored)" >> "$OUT/samples.txt"
+  k0=$k; s0=$s; p0=$p; g0=$g
+done
+for _ in $(seq 1 120); do [ "$(stored)" -ge "$total" ] && break; sleep 1; done
+kill -TERM "$watcher" 2>/dev/null || true
+
+{
+  echo "latency-probe: $RATE events/s for $SECONDS_RUN s, one silo${SILO_ENV:+ with $SILO_ENV}; stored $(stored) of $total"
+  echo
+  echo "CPU per 10 s (percent of one core):"
+  cat "$OUT/samples.txt"
+  echo
+  echo "Latency (processed_at - event_timestamp, ms) per 20 s of send time:"
+  sql -d "$DB" -c "
+    WITH e AS (SELECT event_timestamp, extract(epoch FROM processed_at - event_timestamp) * 1000 AS ms FROM user_events),
+         t0 AS (SELECT min(event_timestamp) AS at FROM e)
+    SELECT floor(extract(epoch FROM e.event_timestamp - t0.at) / 20) * 20 AS from_second, count(*) AS events,
+           round(percentile_cont(0.5) WITHIN GROUP (ORDER BY ms)) AS p50, round(percentile_cont(0.99) WITHIN GROUP (ORDER BY ms)) AS p99,
+           round(max(ms)) AS max
+    FROM e, t0 GROUP BY 1 ORDER BY 1"
+  echo "Stalls (no partition stored anything for > 300 ms):"
+  sql -d "$DB" -c "
+    WITH f AS (SELECT DISTINCT kafka_partition AS p, processed_at AS t FROM user_events),
+         g AS (SELECT p, t, t - lag(t) OVER (PARTITION BY p ORDER BY t) AS gap FROM f)
+    SELECT to_char(min(t - gap), 'HH24:MI:SS.MS') AS stopped, to_char(min(t), 'HH24:MI:SS.MS') AS resumed,
+           count(*) AS partitions, max(round(extract(epoch FROM gap) * 1000)) AS longest_ms
+    FROM g WHERE gap > interval '300 ms' GROUP BY date_trunc('second', t)
+    HAVING count(*) >= (SELECT count(DISTINCT kafka_partition) FROM user_events) ORDER BY 2"
+  echo "PostgreSQL sessions seen idle in a transaction for > 100 ms (the silo, not PostgreSQL, was holding the flush):"
+  awk '$3 == "idle" && $4 == "in" && $7 > 100 {n++} END {print n + 0, "samples of 50 ms"}' "$OUT/sessions.txt"
+} | tee "$OUT/summary.txt"
+echo "latency-probe: details in $OUT" >&2
