@@ -85,9 +85,9 @@ kill -TERM "$watcher" 2>/dev/null || true
     WITH f AS (SELECT DISTINCT kafka_partition AS p, processed_at AS t FROM user_events),
          g AS (SELECT p, t, t - lag(t) OVER (PARTITION BY p ORDER BY t) AS gap FROM f)
     SELECT to_char(min(t - gap), 'HH24:MI:SS.MS') AS stopped, to_char(min(t), 'HH24:MI:SS.MS') AS resumed,
-           count(*) AS partitions, max(round(extract(epoch FROM gap) * 1000)) AS longest_ms
+           count(DISTINCT p) AS partitions, max(round(extract(epoch FROM gap) * 1000)) AS longest_ms
     FROM g WHERE gap > interval '300 ms' GROUP BY date_trunc('second', t)
-    HAVING count(*) >= (SELECT count(DISTINCT kafka_partition) FROM user_events) ORDER BY 2"
+    HAVING count(DISTINCT p) >= (SELECT count(DISTINCT kafka_partition) FROM user_events) ORDER BY 2"
   echo "PostgreSQL sessions seen idle in a transaction for > 100 ms (the silo, not PostgreSQL, was holding the flush):"
   awk '$3 == "idle" && $4 == "in" && $7 > 100 {n++} END {print n + 0, "samples of 50 ms"}' "$OUT/sessions.txt"
 } | tee "$OUT/summary.txt"
