@@ -67,7 +67,9 @@ for _ in $(seq 1 120); do [ "$(stored)" -ge "$total" ] && break; sleep 1; done
 kill -TERM "$watcher" 2>/dev/null || true
 
 {
-  echo "latency-probe: $RATE events/s for $SECONDS_RUN s, one silo${SILO_ENV:+ with $SILO_ENV}; stored $(stored) of $total"
+  rows=$(sql -d "$DB" -tAc "SELECT (SELECT count(*) FROM user_events) + (SELECT count(*) FROM user_events_rejected)")
+  echo "latency-probe: $RATE events/s for $SECONDS_RUN s, one silo${SILO_ENV:+ with $SILO_ENV}; offsets committed $(stored) of $total, rows $rows"
+  [ "$rows" -ge "$total" ] || echo "  $((total - rows)) events were never stored: the silo fell so far behind that the broker's retention dropped them before they were read"
   echo
   echo "CPU per 10 s (percent of one core):"
   cat "$OUT/samples.txt"
