@@ -90,6 +90,9 @@ builder.Host.UseOrleans(silo =>
         o.NumMissedProbesLimit = 3;
         o.TableRefreshTimeout = TimeSpan.FromSeconds(5);
     });
+    // Orleans sizes the directory cache for a million grains up front (18 MB); a silo here looks up a few per partition
+    // and the stats grains a client asks for.
+    silo.Configure<GrainDirectoryOptions>(o => o.CacheSize = 100_000);
     silo.UseAdoNetClustering(o => o.Invariant = "Npgsql");
     silo.Services.AddOptions<AdoNetClusteringSiloOptions>().Configure<IServiceProvider>((o, services) =>
         o.DataSource = services.GetRequiredKeyedService<NpgsqlDataSource>(PostgresDataSourceKeys.Membership));

@@ -30,8 +30,9 @@ internal static class KafkaClientConfig
             ClientId = $"orleans-{providerName}",
         };
 
-        // Bounded prefetch per partition: Orleans' cache, not librdkafka, holds the backlog (2 MiB: same throughput as 16, ~150 MB less RSS with 6 partitions; docs/BENCHMARKS.md).
-        config.QueuedMaxMessagesKbytes ??= 2 * 1024;
+        // Bounded prefetch per partition: Orleans' cache, not librdkafka, holds the backlog. 1 MiB drains as fast as 16 MiB
+        // with ~200 MB less RSS for 6 partitions; 512 KiB was 15-20% slower (docs/BENCHMARKS.md, "Tuning log").
+        config.QueuedMaxMessagesKbytes ??= 1024;
         config.FetchWaitMaxMs ??= 100;
         config.MaxPartitionFetchBytes ??= 4 * 1024 * 1024;
         // One fetch response for all of the consumer's partitions is buffered whole before it is queued: bound it too.

@@ -31,10 +31,10 @@ public readonly record struct DeadLetterRow(int BatchIndex, int Partition, Rejec
     }
 }
 
-/// <summary>The rows a <see cref="CommitPlan"/> writes, in plan order.</summary>
+/// <summary>The rows a <see cref="CommitPlan"/> writes, in plan order, read in place from its batches.</summary>
 public sealed class FlushRows
 {
-    private FlushRows(List<EventRow> events, List<DeadLetterRow> deadLetters)
+    private FlushRows(PlannedRows<EventRow> events, PlannedRows<DeadLetterRow> deadLetters)
     {
         Events = events;
         DeadLetters = deadLetters;
@@ -46,24 +46,17 @@ public sealed class FlushRows
 
     public static FlushRows Of(CommitPlan plan)
     {
-        // Sized up front: growing a list of 10,000 rows by doubling showed in the commit path's profile.
-        var events = new List<EventRow>(plan.Batches.Sum(p => p.EventsToWrite));
-        var deadLetters = new List<DeadLetterRow>(plan.Batches.Sum(p => p.RejectionsToWrite));
-        for (var b = 0; b < plan.Batches.Count; b++)
+        var batches = plan.Batches;
+        var events = PlannedRows.Of(batches, p => p.FirstEvent, p => p.EventsToWrite, (b, i) =>
         {
-            var batchPlan = plan.Batches[b];
-            var batch = batchPlan.Batch;
-            for (var i = batchPlan.FirstEvent; batchPlan.EventsToWrite > 0 && i < batch.Events.Length; i++)
-            {
-                events.Add(new EventRow(b, batch.Partition, batch.Events[i], batch.LogGeneration));
-            }
-
-            for (var i = batchPlan.FirstRejection; batchPlan.RejectionsToWrite > 0 && i < batch.Rejections.Length; i++)
-            {
-                deadLetters.Add(new DeadLetterRow(b, batch.Partition, batch.Rejections[i], batch.LogGeneration));
-            }
-        }
-
+            var batch = batches[b].Batch;
+            return new EventRow(b, batch.Partition, batch.Events[i], batch.LogGeneration);
+        });
+        var deadLetters = PlannedRows.Of(batches, p => p.FirstRejection, p => p.RejectionsToWrite, (b, i) =>
+        {
+            var batch = batches[b].Batch;
+            return new DeadLetterRow(b, batch.Partition, batch.Rejections[i], batch.LogGeneration);
+        });
         return new FlushRows(events, deadLetters);
     }
 }

@@ -164,7 +164,8 @@ public sealed partial class PostgresBatchCommitter(NpgsqlDataSource dataSource, 
         {
             if (!refused.Contains(i))
             {
-                tally.AddEvent(events[i].Partition, events[i].Event.EventType, events[i].Event.EventTime);
+                var row = events[i];
+                tally.AddEvent(row.Partition, row.Event.EventType, row.Event.EventTime);
             }
         }
 
