@@ -44,24 +44,27 @@ total=$((RATE * SECONDS_RUN))
 dotnet "src/Cli/$BIN/user-events.dll" produce --brokers "127.0.0.1:$KAFKA_PORT" --topic user-events --rate "$RATE" --count "$total" > "$OUT/producer.log" 2>&1 &
 producer=$!; pids+=("$producer")
 
-sql -d "$DB" -At -F' ' -c "SELECT to_char(clock_timestamp(),'HH24:MI:SS.MS'), pid, state, coalesce(wait_event,'CPU'),
+# psql runs \watch only on a query in its buffer, so the query and the \watch come on stdin, not as two -c options.
+printf '%s\n\\watch 0.05\n' "SELECT to_char(clock_timestamp(),'HH24:MI:SS.MS'), pid, state, coalesce(wait_event,'CPU'),
   round(extract(epoch FROM clock_timestamp() - state_change) * 1000), left(query, 24)
-  FROM pg_stat_activity WHERE backend_type = 'client backend' AND state <> 'idle' AND query NOT LIKE '%pg_stat_activity%'" \
-  -c '\watch 0.05' > "$OUT/sessions.txt" 2>&1 &
+  FROM pg_stat_activity WHERE backend_type = 'client backend' AND state <> 'idle' AND query NOT LIKE '%pg_stat_activity%'" |
+  sql -d "$DB" -At -F' ' > "$OUT/sessions.txt" 2>&1 &
 watcher=$!; pids+=("$watcher")
 
 ticks() { awk '{print $14 + $15}' "/proc/$1/stat" 2>/dev/null || echo 0; }
 pg_ticks() { local sum=0 p; for p in $(pgrep -u postgres postgres); do sum=$((sum + $(ticks "$p"))); done; echo "$sum"; }
 stored() { sql -d "$DB" -tAc "SELECT coalesce(sum(next_offset), 0) FROM kafka_checkpoints" 2>/dev/null || echo 0; }
+# The whole machine from /proc/stat: idle and steal (time the hypervisor gave to other guests), in percent of one core.
+machine() { awk '/^cpu / {print $5, $9}' /proc/stat; }
 hz=$(getconf CLK_TCK)
-echo "seconds  broker%  silo%  producer%  postgres%  stored" > "$OUT/samples.txt"
-k0=$(ticks "$kafka"); s0=$(ticks "$silo"); p0=$(ticks "$producer"); g0=$(pg_ticks); start=$(date +%s)
+echo "seconds  broker%  silo%  producer%  postgres%  idle%  steal%  stored" > "$OUT/samples.txt"
+k0=$(ticks "$kafka"); s0=$(ticks "$silo"); p0=$(ticks "$producer"); g0=$(pg_ticks); read -r i0 t0 < <(machine); start=$(date +%s)
 while kill -0 "$producer" 2>/dev/null; do
   sleep 10
-  k=$(ticks "$kafka"); s=$(ticks "$silo"); p=$(ticks "$producer"); g=$(pg_ticks)
-  printf '%7d  %7d  %5d  %9d  %9d  %s\n' $(( $(date +%s) - start )) $(( (k - k0) * 10 / hz )) $(( (s - s0) * 10 / hz )) \
-    $(( (p - p0) * 10 / hz )) $(( (g - g0) * 10 / hz )) "$(stored)" >> "$OUT/samples.txt"
-  k0=$k; s0=$s; p0=$p; g0=$g
+  k=$(ticks "$kafka"); s=$(ticks "$silo"); p=$(ticks "$producer"); g=$(pg_ticks); read -r i t < <(machine)
+  printf '%7d  %7d  %5d  %9d  %9d  %5d  %6d  %s\n' $(( $(date +%s) - start )) $(( (k - k0) * 10 / hz )) $(( (s - s0) * 10 / hz )) \
+    $(( (p - p0) * 10 / hz )) $(( (g - g0) * 10 / hz )) $(( (i - i0) * 10 / hz )) $(( (t - t0) * 10 / hz )) "$(stored)" >> "$OUT/samples.txt"
+  k0=$k; s0=$s; p0=$p; g0=$g; i0=$i; t0=$t
 done
 for _ in $(seq 1 120); do [ "$(stored)" -ge "$total" ] && break; sleep 1; done
 kill -TERM "$watcher" 2>/dev/null || true
