@@ -30,16 +30,13 @@ pids=()
 cleanup() { for ((i=${#pids[@]}-1; i>=0; i--)); do kill -TERM "${pids[$i]}" 2>/dev/null || true; done; wait 2>/dev/null || true; }
 trap cleanup EXIT
 
-dotnet "tests/LocalKafka/$BIN/UserEvents.Orleans.LocalKafka.dll" --port "$KAFKA_PORT" --topic user-events --partitions 6 > "$OUT/kafka.log" 2>&1 &
-kafka=$!; pids+=("$kafka")
-for _ in $(seq 1 60); do grep -q '^READY' "$OUT/kafka.log" && break; sleep 0.5; done
+# shellcheck source=lib/local-pipeline.sh
+. "$ROOT/scripts/lib/local-pipeline.sh"
+start_local_kafka "$KAFKA_PORT" "$OUT/kafka.log"
+kafka=$KAFKA_PID; pids+=("$kafka")
 # shellcheck disable=SC2086 # SILO_ENV is a list of NAME=value words
-env KAFKA_BROKER="127.0.0.1:$KAFKA_PORT" KAFKA_STARTING_OFFSETS=earliest POSTGRES_MIGRATE=true POSTGRES_HOST=127.0.0.1 \
-  POSTGRES_PORT="$PGPORT" POSTGRES_DB="$DB" POSTGRES_USER=postgres POSTGRES_PASSWORD="$PGPASSWORD" \
-  ORLEANS_SILO_PORT=11190 ORLEANS_GATEWAY_PORT=30090 HTTP_PORT="$HTTP_PORT" ${SILO_ENV:-} \
-  dotnet "src/Silo/$BIN/UserEvents.Orleans.Silo.dll" > "$OUT/silo.log" 2>&1 &
-silo=$!; pids+=("$silo")
-for _ in $(seq 1 120); do curl -fs "http://127.0.0.1:$HTTP_PORT/health/ready" >/dev/null 2>&1 && break; sleep 0.5; done
+start_silo "$DB" "$KAFKA_PORT" 11190 30090 "$HTTP_PORT" "$OUT/silo.log" ${SILO_ENV:-}
+silo=$SILO_PID; pids+=("$silo")
 total=$((RATE * SECONDS_RUN))
 dotnet "src/Cli/$BIN/user-events.dll" produce --brokers "127.0.0.1:$KAFKA_PORT" --topic user-events --rate "$RATE" --count "$total" > "$OUT/producer.log" 2>&1 &
 producer=$!; pids+=("$producer")

@@ -31,15 +31,12 @@ pids=()
 cleanup() { for ((i=${#pids[@]}-1; i>=0; i--)); do kill -TERM "${pids[$i]}" 2>/dev/null || true; done; wait 2>/dev/null || true; }
 trap cleanup EXIT
 
-dotnet "tests/LocalKafka/$BIN/UserEvents.Orleans.LocalKafka.dll" --port "$KAFKA_PORT" --topic user-events --partitions 6 > "$OUT/kafka.log" 2>&1 &
-pids+=("$!")
-for _ in $(seq 1 60); do grep -q '^READY' "$OUT/kafka.log" && break; sleep 0.5; done
-env KAFKA_BROKER="127.0.0.1:$KAFKA_PORT" KAFKA_STARTING_OFFSETS=earliest POSTGRES_MIGRATE=true POSTGRES_HOST=127.0.0.1 \
-  POSTGRES_PORT="$PGPORT" POSTGRES_DB="$DB" POSTGRES_USER=postgres POSTGRES_PASSWORD="$PGPASSWORD" \
-  ORLEANS_SILO_PORT=11191 ORLEANS_GATEWAY_PORT=30091 HTTP_PORT="$HTTP_PORT" \
-  dotnet "src/Silo/$BIN/UserEvents.Orleans.Silo.dll" > "$OUT/silo.log" 2>&1 &
-pids+=("$!")
-for _ in $(seq 1 120); do curl -fs "http://127.0.0.1:$HTTP_PORT/health/ready" >/dev/null 2>&1 && break; sleep 0.5; done
+# shellcheck source=lib/local-pipeline.sh
+. "$ROOT/scripts/lib/local-pipeline.sh"
+start_local_kafka "$KAFKA_PORT" "$OUT/kafka.log"
+pids+=("$KAFKA_PID")
+start_silo "$DB" "$KAFKA_PORT" 11191 30091 "$HTTP_PORT" "$OUT/silo.log"
+pids+=("$SILO_PID")
 
 verify() { POSTGRES_DB="$DB" POSTGRES_PASSWORD="$PGPASSWORD" "${CLI[@]}" verify --brokers "127.0.0.1:$KAFKA_PORT" --postgres-host 127.0.0.1 --postgres-port "$PGPORT" "$@"; }
 failures=0
