@@ -33,18 +33,29 @@ public sealed class PostgresDataSourcesTests
     }
 
     [Fact]
+    public async Task The_writer_pool_prepares_a_statement_that_repeats_and_keeps_it_across_pooled_opens()
+    {
+        await using var provider = ServerDataSources();
+        var writer = provider.GetRequiredService<NpgsqlDataSource>();
+        const string Repeated = "SELECT count(*) FROM unnest($1::integer[]) AS k(partition) WHERE k.partition >= 0";
+
+        for (var i = 0; i < 6; i++)
+        {
+            await using var connection = await writer.OpenConnectionAsync();
+            await using var command = new NpgsqlCommand(Repeated, connection) { Parameters = { new() { Value = new[] { 1, 2, i } } } };
+            Assert.Equal(3L, await command.ExecuteScalarAsync());
+        }
+
+        await using var reopened = await writer.OpenConnectionAsync();
+        await using var prepared = new NpgsqlCommand("SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE '%unnest($1::integer[]) AS k(partition)%'", reopened);
+
+        Assert.Equal(1L, await prepared.ExecuteScalarAsync());
+    }
+
+    [Fact]
     public async Task Membership_gets_a_connection_while_every_writer_connection_is_taken()
     {
-        var variables = new NpgsqlConnectionStringBuilder(Infrastructure.PostgresServer.AdminConnectionString);
-        var settings = SiloSettings.Load(new Dictionary<string, string?>
-        {
-            ["POSTGRES_HOST"] = variables.Host,
-            ["POSTGRES_PORT"] = variables.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            ["POSTGRES_USER"] = variables.Username,
-            ["POSTGRES_PASSWORD"] = variables.Password,
-            ["POSTGRES_DB"] = variables.Database,
-        });
-        await using var provider = new ServiceCollection().AddLogging().AddPostgresDataSources(settings.Postgres, settings.Host.SiloPort).BuildServiceProvider();
+        await using var provider = ServerDataSources();
         var writer = provider.GetRequiredService<NpgsqlDataSource>();
         var writerPool = new NpgsqlConnectionStringBuilder(writer.ConnectionString).MaxPoolSize;
         var held = new List<NpgsqlConnection>();
@@ -68,5 +79,19 @@ public sealed class PostgresDataSourcesTests
                 await connection.DisposeAsync();
             }
         }
+    }
+
+    private static ServiceProvider ServerDataSources()
+    {
+        var variables = new NpgsqlConnectionStringBuilder(Infrastructure.PostgresServer.AdminConnectionString);
+        var settings = SiloSettings.Load(new Dictionary<string, string?>
+        {
+            ["POSTGRES_HOST"] = variables.Host,
+            ["POSTGRES_PORT"] = variables.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["POSTGRES_USER"] = variables.Username,
+            ["POSTGRES_PASSWORD"] = variables.Password,
+            ["POSTGRES_DB"] = variables.Database,
+        });
+        return new ServiceCollection().AddLogging().AddPostgresDataSources(settings.Postgres, settings.Host.SiloPort).BuildServiceProvider();
     }
 }
