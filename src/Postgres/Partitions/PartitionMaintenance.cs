@@ -6,8 +6,9 @@ namespace UserEvents.Orleans.Postgres.Partitions;
 
 /// <summary>
 /// One maintenance pass over both partitioned tables (docs/ARCHITECTURE.md, "Partitions and retention"): makes the
-/// partitions ahead of now, drops those past the retention together with their counters, prunes the per-minute counters,
-/// and reads the figures the metrics show. One silo at a time (a session advisory lock; the others skip the pass).
+/// partitions ahead of now, drops those past the retention together with their counters, summarizes the new BRIN ranges of
+/// the partitions being written (instead of autovacuum work items, sql/0020), prunes the per-minute counters, and reads
+/// the figures the metrics show. One silo at a time (a session advisory lock; the others skip the pass).
 /// </summary>
 public sealed partial class PartitionMaintenance(NpgsqlDataSource dataSource, PartitionSettings settings, ILogger<PartitionMaintenance> logger)
 {
@@ -29,6 +30,7 @@ public sealed partial class PartitionMaintenance(NpgsqlDataSource dataSource, Pa
             var created = new List<string>();
             var dropped = new List<DroppedPartition>();
             var complete = true;
+            var summarized = 0L;
             foreach (var parent in PartitionParents.All)
             {
                 created.AddRange(await EnsureAsync(connection, parent, cancellationToken));
@@ -36,6 +38,8 @@ public sealed partial class PartitionMaintenance(NpgsqlDataSource dataSource, Pa
                 {
                     complete &= await DropExpiredAsync(connection, parent, retention, dropped, cancellationToken);
                 }
+
+                summarized += await SummarizeAsync(connection, parent, cancellationToken);
             }
 
             await using (var prune = new NpgsqlCommand("DELETE FROM ingest_minutes WHERE minute < now() - interval '1 hour'", connection))
@@ -49,7 +53,8 @@ public sealed partial class PartitionMaintenance(NpgsqlDataSource dataSource, Pa
                 dropped,
                 await PartitionsPerParentAsync(connection, cancellationToken),
                 await DefaultPartitionRowsAsync(connection, cancellationToken),
-                complete);
+                complete,
+                summarized);
         }
         finally
         {
@@ -76,6 +81,15 @@ public sealed partial class PartitionMaintenance(NpgsqlDataSource dataSource, Pa
         }
 
         return created;
+    }
+
+    private async Task<long> SummarizeAsync(NpgsqlConnection connection, string parent, CancellationToken cancellationToken)
+    {
+        await using var summarize = new NpgsqlCommand("SELECT event_partitions_summarize(@parent)", connection);
+        summarize.Parameters.AddWithValue("parent", parent);
+        var ranges = (long)(await summarize.ExecuteScalarAsync(cancellationToken))!;
+        LogSummarized(parent, ranges);
+        return ranges;
     }
 
     /// <summary>
@@ -259,6 +273,9 @@ public sealed partial class PartitionMaintenance(NpgsqlDataSource dataSource, Pa
 
     [LoggerMessage(EventId = 6306, Level = LogLevel.Warning, Message = "Partition {Partition} of {Parent} was retired by an earlier pass that stopped before dropping it; dropping it now")]
     private partial void LogPurgingLeftover(string parent, string partition);
+
+    [LoggerMessage(EventId = 6307, Level = LogLevel.Debug, Message = "Summarized {Ranges} new BRIN block ranges of {Parent}'s current partitions")]
+    private partial void LogSummarized(string parent, long ranges);
 
     [LoggerMessage(EventId = 6305, Level = LogLevel.Debug, Message = "Partition maintenance skipped: another silo holds the maintenance lock")]
     private partial void LogSkipped();

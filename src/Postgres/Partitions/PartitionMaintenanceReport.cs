@@ -1,13 +1,17 @@
 namespace UserEvents.Orleans.Postgres.Partitions;
 
-/// <summary>What one maintenance pass found and did; <see cref="Ran"/> is false when another silo held the maintenance lock.</summary>
+/// <summary>
+/// What one maintenance pass found and did; <see cref="Ran"/> is false when another silo held the maintenance lock.
+/// <see cref="SummarizedRanges"/>: BRIN block ranges of the partitions rows go to now that the pass summarized (sql/0020).
+/// </summary>
 public sealed record PartitionMaintenanceReport(
     bool Ran,
     IReadOnlyList<string> Created,
     IReadOnlyList<DroppedPartition> Dropped,
     IReadOnlyDictionary<string, int> PartitionsPerParent,
     IReadOnlyDictionary<string, long> DefaultPartitionRows,
-    bool Complete)
+    bool Complete,
+    long SummarizedRanges = 0)
 {
     public static PartitionMaintenanceReport Skipped { get; } =
         new(false, [], [], new Dictionary<string, int>(), new Dictionary<string, long>(), Complete: false);
