@@ -3,7 +3,8 @@
 # SECONDS_RUN seconds, then, from SQL, latency (processed_at - event_timestamp) per 20 s window, and the moments when
 # every partition stopped storing at once ("stalls": no new flush for > 300 ms on all partitions). While it runs it
 # samples the CPU of the broker, the silo, the producer and PostgreSQL every 10 s (from /proc), and every 50 ms the
-# PostgreSQL sessions that are inside a transaction (docs/BENCHMARKS.md, "The half-load tail").
+# PostgreSQL sessions that are inside a transaction (docs/BENCHMARKS.md, "The half-load tail"); from the silo's /metrics
+# after 20 s and at the end, latency by stage (Kafka's part, read delay, against end-to-end).
 #   scripts/latency-probe.sh                          # 16,000 events/s for 120 s
 #   RATE=30000 SECONDS_RUN=300 scripts/latency-probe.sh
 #   SILO_ENV="KAFKA_CLIENT_FETCH_WAIT_MAX_MS=10" scripts/latency-probe.sh   # extra environment for the silo
@@ -53,6 +54,7 @@ pg_ticks() { local sum=0 p; for p in $(pgrep -u postgres postgres); do sum=$((su
 stored() { sql -d "$DB" -tAc "SELECT coalesce(sum(next_offset), 0) FROM kafka_checkpoints" 2>/dev/null || echo 0; }
 # The whole machine from /proc/stat: idle and steal (time the hypervisor gave to other guests), in percent of one core.
 machine() { awk '/^cpu / {print $5, $9}' /proc/stat; }
+scrape() { curl -fs "http://127.0.0.1:$HTTP_PORT/metrics" > "$1" 2>/dev/null || true; }
 hz=$(getconf CLK_TCK)
 echo "seconds  broker%  silo%  producer%  postgres%  idle%  steal%  stored" > "$OUT/samples.txt"
 k0=$(ticks "$kafka"); s0=$(ticks "$silo"); p0=$(ticks "$producer"); g0=$(pg_ticks); read -r i0 t0 < <(machine); start=$(date +%s)
@@ -62,8 +64,11 @@ while kill -0 "$producer" 2>/dev/null; do
   printf '%7d  %7d  %5d  %9d  %9d  %5d  %6d  %s\n' $(( $(date +%s) - start )) $(( (k - k0) * 10 / hz )) $(( (s - s0) * 10 / hz )) \
     $(( (p - p0) * 10 / hz )) $(( (g - g0) * 10 / hz )) $(( (i - i0) * 10 / hz )) $(( (t - t0) * 10 / hz )) "$(stored)" >> "$OUT/samples.txt"
   k0=$k; s0=$s; p0=$p; g0=$g; i0=$i; t0=$t
+  # The stage split leaves out the first 20 s (JIT, first connections), as the latency windows below do.
+  [ -f "$OUT/metrics-start.txt" ] || [ $(( $(date +%s) - start )) -lt 20 ] || scrape "$OUT/metrics-start.txt"
 done
 for _ in $(seq 1 120); do [ "$(stored)" -ge "$total" ] && break; sleep 1; done
+scrape "$OUT/metrics-end.txt"
 kill -TERM "$watcher" 2>/dev/null || true
 
 {
@@ -82,6 +87,15 @@ kill -TERM "$watcher" 2>/dev/null || true
            round(percentile_cont(0.5) WITHIN GROUP (ORDER BY ms)) AS p50, round(percentile_cont(0.99) WITHIN GROUP (ORDER BY ms)) AS p99,
            round(max(ms)) AS max
     FROM e, t0 GROUP BY 1 ORDER BY 1"
+  echo "Latency by stage, per batch, from the silo's histograms (after the first 20 s; read delay = producer, broker and fetch;"
+  echo "end-to-end = read delay + the silo's cache, delivery, group commit and COPY; both from the batch's newest Kafka timestamp;"
+  echo "flush duration = one PostgreSQL transaction, per flush):"
+  if [ -s "$OUT/metrics-start.txt" ] && [ -s "$OUT/metrics-end.txt" ]; then
+    python3 "$ROOT/scripts/histogram-quantiles.py" "$OUT/metrics-start.txt" "$OUT/metrics-end.txt" \
+      kafka_receiver_read_delay_seconds user_events_end_to_end_latency_seconds user_events_flush_duration_seconds
+  else
+    echo "  (no /metrics scrape: the run was shorter than 30 s)"
+  fi
   echo "Stalls (no partition stored anything for > 300 ms):"
   sql -d "$DB" -c "
     WITH f AS (SELECT DISTINCT kafka_partition AS p, processed_at AS t FROM user_events),

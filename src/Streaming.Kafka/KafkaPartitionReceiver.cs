@@ -328,8 +328,23 @@ internal sealed partial class KafkaPartitionReceiver : IQueueAdapterReceiver
         // Only a built container moves the position: a read that fails before leaves the records to be read again.
         sequenceNumber++;
         Volatile.Write(ref nextOffset, to);
-        metrics.BatchRead(options.Topic, Partition, records.Count);
+        metrics.BatchRead(options.Topic, Partition, records.Count, SecondsSinceNewestTimestamp(records));
         return container;
+    }
+
+    private double? SecondsSinceNewestTimestamp(List<ConsumeResult<byte[]?, byte[]?>> records)
+    {
+        var newestMs = long.MinValue;
+        foreach (var record in records)
+        {
+            if (record.Message?.Timestamp is { Type: not TimestampType.NotAvailable } stamp && stamp.UnixTimestampMs > newestMs)
+            {
+                newestMs = stamp.UnixTimestampMs;
+            }
+        }
+
+        // In double seconds, not DateTimeOffset or TimeSpan: a record may carry any 64-bit timestamp, and the read path never throws.
+        return newestMs == long.MinValue ? null : ((double)time.GetUtcNow().ToUnixTimeMilliseconds() - newestMs) / 1000;
     }
 
     private async Task ClaimAsync(string? topicId, CancellationToken cancellationToken)

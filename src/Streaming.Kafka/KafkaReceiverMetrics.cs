@@ -4,7 +4,7 @@ using System.Diagnostics.Metrics;
 namespace UserEvents.Orleans.Streaming.Kafka;
 
 /// <summary>
-/// The provider's instruments (meter <see cref="MeterName"/>): records read and batch sizes, recorded once per batch,
+/// The provider's instruments (meter <see cref="MeterName"/>): records read, batch sizes and read delay, recorded once per batch,
 /// each running receiver's lag and each receiver not started yet, observed only when metrics are collected, and failed starts.
 /// </summary>
 public sealed class KafkaReceiverMetrics
@@ -13,8 +13,15 @@ public sealed class KafkaReceiverMetrics
 
     private static readonly int[] RecordBuckets = [1, 10, 50, 100, 500, 1_000, 2_500, 5_000, 10_000];
 
+    /// <summary>
+    /// Bucket bounds (seconds) of the read delay, fine between 10 and 250 ms where a real-time pipeline's tail lies; a consumer
+    /// that times a later stage from the same Kafka timestamps uses them too, so the two histograms subtract bucket by bucket.
+    /// </summary>
+    public static IReadOnlyList<double> DelayBucketsSeconds { get; } = [0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.15, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300];
+
     private readonly Counter<long> recordsRead;
     private readonly Histogram<int> batchSize;
+    private readonly Histogram<double> readDelay;
     private readonly Counter<long> startFailures;
     private readonly ConcurrentDictionary<LagSource, byte> lagSources = new();
 
@@ -23,6 +30,7 @@ public sealed class KafkaReceiverMetrics
         var meter = meterFactory.Create(MeterName);
         recordsRead = meter.CreateCounter<long>("kafka.receiver.records", "{record}", "Kafka records read and handed to Orleans");
         batchSize = meter.CreateHistogram("kafka.receiver.batch.size", "{record}", "Records per batch (one contiguous offset range) handed to Orleans", advice: new InstrumentAdvice<int> { HistogramBucketBoundaries = RecordBuckets });
+        readDelay = meter.CreateHistogram("kafka.receiver.read.delay", "s", "Per batch handed to Orleans: hand-over time minus the Kafka timestamp of the batch's newest record (producer, broker and fetch)", advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = DelayBucketsSeconds });
         meter.CreateObservableGauge("kafka.receiver.lag", ObserveLag, "{record}", "Partition high watermark (as last seen by the consumer) minus the receiver's position");
         startFailures = meter.CreateCounter<long>("kafka.receiver.start.failures", "{attempt}", "Receiver start attempts that failed (broker or checkpoint store unreachable); the receiver retries");
         meter.CreateObservableGauge("kafka.receiver.not_started", ObserveNotStarted, "{receiver}", "1 per partition assigned to this silo whose receiver has not started reading yet");
@@ -30,11 +38,19 @@ public sealed class KafkaReceiverMetrics
         meter.CreateObservableGauge("kafka.topic.partitions.unread", () => ObserveTopics(t => t.Unread), "{partition}", "Partitions of the topic that no Orleans queue reads (added after the silos started); a rolling restart reads them");
     }
 
-    /// <summary>One batch of <paramref name="records"/> records read from a partition.</summary>
-    public void BatchRead(string topic, int partition, int records)
+    /// <summary>
+    /// One batch of <paramref name="records"/> records read from a partition and handed over <paramref name="readDelaySeconds"/>
+    /// after its newest record's Kafka timestamp (null when the records carry none).
+    /// </summary>
+    public void BatchRead(string topic, int partition, int records, double? readDelaySeconds)
     {
         recordsRead.Add(records, new KeyValuePair<string, object?>("topic", topic), new KeyValuePair<string, object?>("partition", partition));
         batchSize.Record(records);
+        if (readDelaySeconds is { } seconds)
+        {
+            // Clocks of producer and silo differ: a record stamped in the silo's future counts as read at once.
+            readDelay.Record(Math.Max(0, seconds));
+        }
     }
 
     /// <summary>The receivers of this silo waiting to start (what /health/ready reports).</summary>

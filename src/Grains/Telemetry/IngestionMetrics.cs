@@ -1,5 +1,6 @@
 using System.Diagnostics.Metrics;
 using UserEvents.Orleans.Contracts;
+using UserEvents.Orleans.Streaming.Kafka;
 
 namespace UserEvents.Orleans.Grains.Telemetry;
 
@@ -27,7 +28,7 @@ public sealed class IngestionMetrics
         rejected = meter.CreateCounter<long>("user_events.rejected", "{record}", "Dead letters written to user_events_rejected");
         flushSize = meter.CreateHistogram("user_events.flush.size", "{record}", "Records (events and dead letters) per PostgreSQL transaction", advice: new InstrumentAdvice<int> { HistogramBucketBoundaries = RecordBuckets });
         flushDuration = meter.CreateHistogram("user_events.flush.duration", "s", "Time from the start of a flush until its transaction committed or finally failed, retries included", advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = SecondsBuckets });
-        endToEndLatency = meter.CreateHistogram("user_events.end_to_end.latency", "s", "Per committed batch: commit time minus the Kafka timestamp of the batch's newest record", advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = SecondsBuckets });
+        endToEndLatency = meter.CreateHistogram("user_events.end_to_end.latency", "s", "Per committed batch: commit time minus the Kafka timestamp of the batch's newest record", advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = KafkaReceiverMetrics.DelayBucketsSeconds });
     }
 
     /// <summary>A flush of <paramref name="records"/> records committed after <paramref name="elapsed"/>.</summary>

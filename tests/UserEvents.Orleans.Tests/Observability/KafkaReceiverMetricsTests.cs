@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
 using Npgsql;
 using UserEvents.Orleans.Contracts;
 using UserEvents.Orleans.Grains.Decoding;
@@ -9,7 +10,7 @@ using UserEvents.Orleans.Tests.Infrastructure;
 
 namespace UserEvents.Orleans.Tests.Observability;
 
-/// <summary>The receiver's metrics against our local Kafka broker: records read, batch sizes, and lag from librdkafka's watermarks.</summary>
+/// <summary>The receiver's metrics against our local Kafka broker: records read, batch sizes, read delay, and lag from librdkafka's watermarks.</summary>
 [Collection(nameof(ProcessTests))]
 public sealed class KafkaReceiverMetricsTests : IAsyncLifetime
 {
@@ -39,28 +40,12 @@ public sealed class KafkaReceiverMetricsTests : IAsyncLifetime
     public async Task Lag_is_the_high_watermark_minus_what_the_receiver_handed_out_and_ends_with_the_receiver()
     {
         await Kcat.ProduceAsync(kafka.BootstrapServers, Topic, SampleEvents.Generate(500), partition: Partition);
-        var receiver = new KafkaPartitionReceiver(
-            "test",
-            "test-silo",
-            new KafkaStreamOptions { BootstrapServers = kafka.BootstrapServers, Topic = Topic, StreamNamespace = StreamNames.UserEventsNamespace, StartingOffsets = KafkaStartingOffsets.Earliest, MaxRecordsPerBatch = 200 },
-            Partition,
-            new UserEventRecordDecoder(new UserEventJsonReader()),
-            new PostgresCheckpointStore(dataSource),
-            TimeProvider.System,
-            new KafkaReceiverMetrics(meters),
-            NullLogger.Instance);
+        var receiver = NewReceiver(TimeProvider.System);
         await receiver.Initialize(TimeSpan.FromSeconds(10), default);
 
         Assert.Equal(500, await ObserveLagAsync(lag => lag == 500));
 
-        var read = 0;
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
-        while (read < 500 && DateTime.UtcNow < deadline)
-        {
-            var containers = await receiver.GetQueueMessagesAsync(10, default);
-            read += containers.SelectMany(c => c.GetEvents<UserEventBatch>()).Sum(e => e.Item1.RecordCount);
-            await Task.Delay(20);
-        }
+        await ReadAsync(receiver, 500);
 
         Assert.Equal(0, await ObserveLagAsync(lag => lag == 0));
         var records = recorded.Of("kafka.receiver.records");
@@ -71,6 +56,53 @@ public sealed class KafkaReceiverMetricsTests : IAsyncLifetime
 
         await receiver.Shutdown(TimeSpan.FromSeconds(5), default);
         Assert.Empty(recorded.Observe("kafka.receiver.lag"));
+    }
+
+    [Fact]
+    public async Task Read_delay_is_the_hand_over_time_minus_the_newest_Kafka_timestamp_of_each_batch()
+    {
+        var producedBefore = DateTimeOffset.UtcNow;
+        await Kcat.ProduceAsync(kafka.BootstrapServers, Topic, SampleEvents.Generate(300), partition: Partition);
+        var producedAfter = DateTimeOffset.UtcNow;
+        // The silo's clock stands one hour after the records were produced: each batch is handed over 3,600 s after its
+        // newest record, less the seconds the produce took.
+        var clock = new FakeTimeProvider(producedAfter + TimeSpan.FromHours(1));
+        var receiver = NewReceiver(clock);
+        await receiver.Initialize(TimeSpan.FromSeconds(10), default);
+
+        await ReadAsync(receiver, 300);
+
+        var delays = recorded.Of("kafka.receiver.read.delay");
+        Assert.Equal(recorded.Of("kafka.receiver.batch.size").Count, delays.Count);
+        var earliest = (clock.GetUtcNow() - producedAfter).TotalSeconds - 1;
+        var latest = (clock.GetUtcNow() - producedBefore).TotalSeconds + 1;
+        Assert.All(delays, d => Assert.InRange(d.Value, earliest, latest));
+        await receiver.Shutdown(TimeSpan.FromSeconds(5), default);
+    }
+
+    private KafkaPartitionReceiver NewReceiver(TimeProvider time) => new(
+        "test",
+        "test-silo",
+        new KafkaStreamOptions { BootstrapServers = kafka.BootstrapServers, Topic = Topic, StreamNamespace = StreamNames.UserEventsNamespace, StartingOffsets = KafkaStartingOffsets.Earliest, MaxRecordsPerBatch = 200 },
+        Partition,
+        new UserEventRecordDecoder(new UserEventJsonReader()),
+        new PostgresCheckpointStore(dataSource),
+        time,
+        new KafkaReceiverMetrics(meters),
+        NullLogger.Instance);
+
+    private static async Task ReadAsync(KafkaPartitionReceiver receiver, int expected)
+    {
+        var read = 0;
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
+        while (read < expected && DateTime.UtcNow < deadline)
+        {
+            var containers = await receiver.GetQueueMessagesAsync(10, default);
+            read += containers.SelectMany(c => c.GetEvents<UserEventBatch>()).Sum(e => e.Item1.RecordCount);
+            await Task.Delay(20);
+        }
+
+        Assert.Equal(expected, read);
     }
 
     /// <summary>The partition's lag once <paramref name="expected"/> holds (librdkafka learns the high watermark from its first fetch).</summary>
