@@ -6,6 +6,9 @@ namespace UserEvents.Orleans.Benchmarks.Measuring;
 /// </summary>
 public sealed record LatencyResult(string Line, double TargetEventsPerSecond, double ProducedEventsPerSecond, LatencySummary ProcessedAt, LatencySummary Visible)
 {
+    /// <summary>Per batch, Kafka's part of the latency and end to end, from the silo's histograms; null when not read.</summary>
+    public LatencyStages? Stages { get; init; }
+
     /// <summary>Set when the phase failed; the numbers mean nothing then.</summary>
     public string? Error { get; init; }
 

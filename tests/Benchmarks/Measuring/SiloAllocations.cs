@@ -13,12 +13,8 @@ public static class SiloAllocations
 
     public static async Task<long?> ReadAsync(HttpClient http, int httpPort, CancellationToken cancellationToken)
     {
-        string text;
-        try
-        {
-            text = await http.GetStringAsync(new Uri($"http://127.0.0.1:{httpPort}/metrics"), cancellationToken);
-        }
-        catch (HttpRequestException)
+        var text = await SiloMetricsPage.ReadAsync(http, httpPort, cancellationToken);
+        if (text is null)
         {
             return null;
         }

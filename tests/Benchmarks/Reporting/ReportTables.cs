@@ -12,6 +12,7 @@ public static class ReportTables
     [
         "fixed rate", "target ev/s", "sent ev/s", "events measured",
         "p50 ms", "p99 ms", "p99.9 ms", "max ms", "seen p50 ms", "seen p99 ms", "seen p99.9 ms",
+        "per batch: Kafka's part p50 / p99 ms", "per batch: end to end p50 / p99 ms",
     ];
 
     public static IReadOnlyList<ReportSection> Build(BenchmarkReport report)
@@ -65,8 +66,11 @@ public static class ReportTables
             r.Line, Format($"{r.TargetEventsPerSecond:N0}"), Format($"{r.ProducedEventsPerSecond:N0}"), Format($"{r.ProcessedAt.Count:N0}"),
             Ms(r.ProcessedAt.P50Ms), Ms(r.ProcessedAt.P99Ms), Ms(r.ProcessedAt.P999Ms), Ms(r.ProcessedAt.MaxMs),
             Ms(r.Visible.P50Ms), Ms(r.Visible.P99Ms), Ms(r.Visible.P999Ms),
+            Pair(r.Stages?.KafkaP50Ms, r.Stages?.KafkaP99Ms), Pair(r.Stages?.EndToEndP50Ms, r.Stages?.EndToEndP99Ms),
         ]
-        : [r.Line, Format($"{r.TargetEventsPerSecond:N0}"), "failed", r.Error!, "", "", "", "", "", "", ""];
+        : [r.Line, Format($"{r.TargetEventsPerSecond:N0}"), "failed", r.Error!, "", "", "", "", "", "", "", "", ""];
+
+    private static string Pair(double? p50, double? p99) => p50 is { } a && p99 is { } b ? Format($"{a:F0} / {b:F0}") : "n/a";
 
     private static string Ms(double value) => Format($"{value:F1}");
 

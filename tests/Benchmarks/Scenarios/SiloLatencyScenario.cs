@@ -8,7 +8,8 @@ namespace UserEvents.Orleans.Benchmarks.Scenarios;
 /// ours: end-to-end latency at a fixed rate. The producer sends at <c>rate</c> events/s for warm-up + duration, stamping
 /// each event's JSON timestamp with its send time (epoch ms); the silo (caught up, same process, table and topic as the
 /// drain) stores them. From the rows of the events sent after the warm-up: processed_at - event_timestamp, and the time
-/// the row's checkpoint was first seen committed - event_timestamp.
+/// the row's checkpoint was first seen committed - event_timestamp; per batch, from the silo's histograms over the whole
+/// run (warm-up included), Kafka's part of the latency against end to end (<see cref="LatencyStages"/>).
 /// </summary>
 public sealed class SiloLatencyScenario
 {
@@ -26,8 +27,10 @@ public sealed class SiloLatencyScenario
 
         var events = (long)Math.Ceiling(eventsPerSecond * (plan.LatencyWarmup + plan.LatencyDuration).TotalSeconds);
         using var producer = EventProducer.Connect(silo.Kafka.BootstrapServers, silo.Kafka.Topic, plan.Seed);
+        var pageBefore = await silo.MetricsPageAsync(cancellationToken);
         var produced = await producer.ProduceAsync(events, eventsPerSecond, cancellationToken);
         await WaitForCommittedAsync(silo, before + events, cancellationToken);
+        var stages = LatencyStages.Between(pageBefore, await silo.MetricsPageAsync(cancellationToken));
 
         // A long run can outlast the local broker's 5 MiB per partition: records it dropped before the silo read them
         // move the checkpoints all the same (as lost), so the rows are what says every event was stored.
@@ -44,7 +47,7 @@ public sealed class SiloLatencyScenario
             context.Progress.Step($"{line}: {negative:N0} rows have processed_at before event_timestamp (clock step?); counted as 0");
         }
 
-        return new LatencyResult(line, eventsPerSecond, produced.EventsPerSecond, processedAt, visible);
+        return new LatencyResult(line, eventsPerSecond, produced.EventsPerSecond, processedAt, visible) { Stages = stages };
     }
 
     private static async Task WaitForCommittedAsync(SiloUnderTest silo, long target, CancellationToken cancellationToken)

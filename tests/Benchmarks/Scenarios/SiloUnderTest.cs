@@ -80,6 +80,10 @@ public sealed class SiloUnderTest : IAsyncDisposable
     public Task<long?> AllocatedBytesAsync(CancellationToken cancellationToken) =>
         SiloAllocations.ReadAsync(http, Process.HttpPort, cancellationToken);
 
+    /// <summary>The silo's <c>/metrics</c> page now; null when it does not answer.</summary>
+    public Task<string?> MetricsPageAsync(CancellationToken cancellationToken) =>
+        SiloMetricsPage.ReadAsync(http, Process.HttpPort, cancellationToken);
+
     public ValueTask DisposeAsync()
     {
         http.Dispose();
