@@ -130,6 +130,7 @@ internal sealed partial class KafkaPartitionReceiver : IQueueAdapterReceiver
         while (containers.Count < maxCount && !drained)
         {
             long bytes = 0;
+            var newestTimestampMs = long.MinValue;
             while (records.Count < options.MaxRecordsPerBatch && bytes < options.MaxBatchBytes)
             {
                 ConsumeResult<byte[]?, byte[]?>? result;
@@ -161,6 +162,10 @@ internal sealed partial class KafkaPartitionReceiver : IQueueAdapterReceiver
                 {
                     records.Add(result);
                     bytes += (result.Message.Key?.Length ?? 0) + (result.Message.Value?.Length ?? 0);
+                    if (result.Message.Timestamp is { Type: not TimestampType.NotAvailable } stamp)
+                    {
+                        newestTimestampMs = Math.Max(newestTimestampMs, stamp.UnixTimestampMs);
+                    }
                 }
             }
 
@@ -169,7 +174,7 @@ internal sealed partial class KafkaPartitionReceiver : IQueueAdapterReceiver
                 break;
             }
 
-            containers.Add(Pack(records));
+            containers.Add(Pack(records, newestTimestampMs));
             records = [];
         }
     }
@@ -316,7 +321,8 @@ internal sealed partial class KafkaPartitionReceiver : IQueueAdapterReceiver
     [Obsolete("Orleans calls the overload with a CancellationToken.")]
     public Task Shutdown(TimeSpan timeout) => Shutdown(timeout, CancellationToken.None);
 
-    private KafkaBatchContainer Pack(List<ConsumeResult<byte[]?, byte[]?>> records)
+    /// <param name="newestTimestampMs">The records' newest Kafka timestamp, long.MinValue when none carries one.</param>
+    private KafkaBatchContainer Pack(List<ConsumeResult<byte[]?, byte[]?>> records, long newestTimestampMs)
     {
         var first = records[0].Offset.Value;
         // Offsets may skip (transaction markers, compaction): the range starts where the previous one ended,
@@ -328,23 +334,10 @@ internal sealed partial class KafkaPartitionReceiver : IQueueAdapterReceiver
         // Only a built container moves the position: a read that fails before leaves the records to be read again.
         sequenceNumber++;
         Volatile.Write(ref nextOffset, to);
-        metrics.BatchRead(options.Topic, Partition, records.Count, SecondsSinceNewestTimestamp(records));
-        return container;
-    }
-
-    private double? SecondsSinceNewestTimestamp(List<ConsumeResult<byte[]?, byte[]?>> records)
-    {
-        var newestMs = long.MinValue;
-        foreach (var record in records)
-        {
-            if (record.Message?.Timestamp is { Type: not TimestampType.NotAvailable } stamp && stamp.UnixTimestampMs > newestMs)
-            {
-                newestMs = stamp.UnixTimestampMs;
-            }
-        }
-
         // In double seconds, not DateTimeOffset or TimeSpan: a record may carry any 64-bit timestamp, and the read path never throws.
-        return newestMs == long.MinValue ? null : ((double)time.GetUtcNow().ToUnixTimeMilliseconds() - newestMs) / 1000;
+        double? readDelaySeconds = newestTimestampMs == long.MinValue ? null : ((double)time.GetUtcNow().ToUnixTimeMilliseconds() - newestTimestampMs) / 1000;
+        metrics.BatchRead(options.Topic, Partition, records.Count, readDelaySeconds);
+        return container;
     }
 
     private async Task ClaimAsync(string? topicId, CancellationToken cancellationToken)
