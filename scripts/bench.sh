@@ -4,6 +4,9 @@
 #   scripts/bench.sh --quick                 # small sizes, ~30 s
 #   scripts/bench.sh --events 20000 --single-insert-events 2000 --latency-seconds 5
 #   scripts/bench.sh --output docs/bench-full.md
+#   scripts/bench.sh --broker real           # on a real Apache Kafka broker (the kit USER_EVENTS_TEST_REAL_KAFKA names,
+#                                            # default ../shared/real-kafka); --broker local: LocalKafka (the default
+#                                            # unless USER_EVENTS_TEST_REAL_KAFKA is set)
 # Builds Release, makes sure PostgreSQL answers on 127.0.0.1:$PGPORT (starts this checkout's throwaway cluster only
 # when nothing answers there), runs the benchmark and writes the results as markdown to --output
 # (default .local/bench/results-YYYYMMDD-HHMMSS.md). Other options: see --help.
@@ -13,15 +16,18 @@ cd "$ROOT"
 export PGPORT="${PGPORT:-5433}"
 export USER_EVENTS_BENCH_POSTGRES="${USER_EVENTS_BENCH_POSTGRES:-Host=127.0.0.1;Port=$PGPORT;Username=postgres;Password=postgres;Database=postgres}"
 
+. "$ROOT/scripts/lib/kafka-broker.sh"
 output=""
 args=()
 while [ $# -gt 0 ]; do
   case "$1" in
     -o|--output) output="$2"; shift 2 ;;
     --output=*) output="${1#--output=}"; shift ;;
+    --broker) kafka_broker_choose "${2:-}" || exit 2; shift 2 ;;
     *) args+=("$1"); shift ;;
   esac
 done
+kafka_broker_sweep
 mkdir -p .local/bench
 output="${output:-.local/bench/results-$(date +%Y%m%d-%H%M%S).md}"
 
@@ -32,5 +38,5 @@ else
 fi
 
 dotnet build UserEvents.Orleans.sln -c Release -nologo -v quiet -clp:ErrorsOnly
-dotnet tests/Benchmarks/bin/Release/net10.0/UserEvents.Orleans.Benchmarks.dll --output "$output" "${args[@]}"
+dotnet tests/Benchmarks/bin/Release/net10.0/UserEvents.Orleans.Benchmarks.dll --output "$output" ${args[@]+"${args[@]}"}
 echo "bench.sh: results in $output" >&2

@@ -22,6 +22,7 @@ IChaosScenario[] scenarios =
     new QueueMoveWhileCheckpointsLockedScenario(),
     new FrozenSiloScenario(),
     new RefusedEventScenario(),
+    new BrokerKilledScenario(),
 ];
 
 using var stop = new CancellationTokenSource();
@@ -50,7 +51,8 @@ var runName = DateTime.UtcNow.ToString("yyyyMMddHHmmss", CultureInfo.InvariantCu
 var logDirectory = Path.Combine(layout.Root, ".local", "chaos", runName);
 Directory.CreateDirectory(logDirectory);
 var command = "chaos " + string.Join(' ', args);
-console.WriteLine($"{command} on {MachineDescription.Read()}, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC; silo logs in {logDirectory}");
+var brokerKind = RealKafkaBroker.KitFromEnvironment is { } kit ? $"a real Apache Kafka broker (kit {kit})" : "LocalKafka";
+console.WriteLine($"{command} on {MachineDescription.Read()}, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, Kafka: {brokerKind}; silo logs in {logDirectory}");
 
 if (options.RebalanceCycles is { } cycles)
 {

@@ -25,7 +25,7 @@ public static class BacklogDrain
     /// <param name="prefilled">Produce everything before the consumer starts.</param>
     /// <param name="cancellationToken">Stops everything.</param>
     public static async Task<BacklogDrainResult> RunAsync(
-        LocalKafkaBroker kafka,
+        KafkaTestBroker kafka,
         EventProducer producer,
         long events,
         Func<long> done,
@@ -88,7 +88,7 @@ public static class BacklogDrain
         }
     }
 
-    public static void ThrowIfRetentionDroppedEvents(LocalKafkaBroker kafka)
+    public static void ThrowIfRetentionDroppedEvents(KafkaTestBroker kafka)
     {
         var dropped = kafka.QueryWatermarks().Sum(w => w.Low.Value);
         if (dropped > 0)

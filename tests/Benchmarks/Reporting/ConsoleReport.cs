@@ -10,7 +10,7 @@ public static class ConsoleReport
     {
         var machine = report.Machine;
         console.Write(new Rule($"[bold]UserEvents.Orleans benchmark[/] {(report.Plan.IsSmallRun ? "[yellow](small run)[/]" : "(full run)")}").LeftJustified());
-        console.MarkupLineInterpolated(CultureInfo.InvariantCulture, $"{machine.Cores} cores, {machine.CpuModel}, {machine.MemoryBytes / 1073741824.0:F1} GiB; load {report.LoadAverageAtStart} at start, {report.LoadAverageAtEnd} at end; {report.Elapsed.TotalSeconds:F0} s");
+        console.MarkupLineInterpolated(CultureInfo.InvariantCulture, $"{machine.Cores} cores, {machine.CpuModel}, {machine.MemoryBytes / 1073741824.0:F1} GiB; load {report.LoadAverageAtStart} at start, {report.LoadAverageAtEnd} at end; {report.Elapsed.TotalSeconds:F0} s; Kafka: {(RealKafkaBroker.KitFromEnvironment is null ? "LocalKafka" : "real Apache Kafka")}");
         console.MarkupLineInterpolated(CultureInfo.InvariantCulture, $"N = {report.Plan.Events:N0} events, {report.Plan.SingleInsertEvents:N0} for the one-INSERT peer, {report.Plan.Partitions} partitions, run {report.RunId}");
         if (report.Plan.SiloEnvironment.Count > 0)
         {

@@ -22,6 +22,7 @@ public static class MarkdownReport
         Line(text, $"- machine: {machine.Cores} cores ({machine.CpuModel}), {machine.MemoryBytes / 1073741824.0:F1} GiB, {machine.OperatingSystem}, {machine.Runtime}");
         Line(text, $"- load average (1/5/15 min): {report.LoadAverageAtStart} at start, {report.LoadAverageAtEnd} at end");
         Line(text, $"- PostgreSQL: {machine.PostgresVersion}");
+        Line(text, $"- Kafka: {(RealKafkaBroker.KitFromEnvironment is { } kit ? $"a real Apache Kafka broker started from {kit}" : "LocalKafka (librdkafka's mock cluster)")}");
         Line(text, $"- PostgreSQL settings: {string.Join(", ", machine.PostgresSettings.Select(s => $"{s.Key}={s.Value}"))}");
         Line(text, $"- N = {plan.Events:N0} events ({plan.SingleInsertEvents:N0} for the one-INSERT peer), {plan.Partitions} partitions, seed {plan.Seed}");
         Line(text, $"- latency runs: {(plan.FixedRates is { } rates ? string.Join(", ", rates.Select(r => r.ToString("N0", CultureInfo.InvariantCulture))) + " events/s" : string.Join(", ", plan.RatePercents.Select(p => $"{p}%")) + " of the silo's drain rate")}, {plan.LatencyWarmup.TotalSeconds:F1} s warm-up + {plan.LatencyDuration.TotalSeconds:F0} s measured each");

@@ -35,6 +35,6 @@ public sealed class BenchmarkContext
         ScratchDatabase.CreateAsync(Plan.PostgresConnectionString, $"bench_{scenario}_{RunId}", Plan.KeepDatabases, cancellationToken, maxPoolSize: 20);
 
     /// <summary>A new LocalKafka process with an empty topic of <see cref="BenchmarkPlan.Partitions"/> partitions.</summary>
-    public Task<LocalKafkaBroker> StartKafkaAsync(CancellationToken cancellationToken) =>
-        LocalKafkaBroker.StartAsync(Topic, Plan.Partitions, cancellationToken: cancellationToken);
+    public Task<KafkaTestBroker> StartKafkaAsync(CancellationToken cancellationToken) =>
+        KafkaTestBroker.StartAsync(Topic, Plan.Partitions, cancellationToken: cancellationToken);
 }

@@ -15,7 +15,7 @@ public sealed class SiloUnderTest : IAsyncDisposable
 
     private readonly HttpClient http = new() { Timeout = TimeSpan.FromSeconds(5) };
 
-    private SiloUnderTest(ScratchDatabase database, LocalKafkaBroker kafka, SiloProcess process, CheckpointWatcher watcher, TimeSpan startup)
+    private SiloUnderTest(ScratchDatabase database, KafkaTestBroker kafka, SiloProcess process, CheckpointWatcher watcher, TimeSpan startup)
     {
         Database = database;
         Kafka = kafka;
@@ -26,7 +26,7 @@ public sealed class SiloUnderTest : IAsyncDisposable
 
     public ScratchDatabase Database { get; }
 
-    public LocalKafkaBroker Kafka { get; }
+    public KafkaTestBroker Kafka { get; }
 
     public SiloProcess Process { get; }
 
@@ -36,11 +36,11 @@ public sealed class SiloUnderTest : IAsyncDisposable
     public TimeSpan Startup { get; }
 
     /// <param name="beforeSilo">Runs against the fresh broker before the silo starts (to pre-produce a backlog).</param>
-    public static async Task<SiloUnderTest> StartAsync(BenchmarkContext context, CancellationToken cancellationToken, Func<LocalKafkaBroker, Task>? beforeSilo = null)
+    public static async Task<SiloUnderTest> StartAsync(BenchmarkContext context, CancellationToken cancellationToken, Func<KafkaTestBroker, Task>? beforeSilo = null)
     {
         // A database name is never reused in a run: a pooled connection to a dropped one would be handed out again.
         var database = await context.CreateDatabaseAsync(beforeSilo is null ? "ours" : "ours_prefilled", cancellationToken);
-        LocalKafkaBroker? kafka = null;
+        KafkaTestBroker? kafka = null;
         SiloProcess? process = null;
         CheckpointWatcher? watcher = null;
         try
@@ -90,7 +90,7 @@ public sealed class SiloUnderTest : IAsyncDisposable
         return DisposeAllAsync(Watcher, Process, Kafka, Database);
     }
 
-    private static Dictionary<string, string> Environment(BenchmarkContext context, ScratchDatabase database, LocalKafkaBroker kafka)
+    private static Dictionary<string, string> Environment(BenchmarkContext context, ScratchDatabase database, KafkaTestBroker kafka)
     {
         var environment = SiloEnvironment.For(kafka.BootstrapServers, kafka.Topic, database.ConnectionString, "bench-" + context.RunId, migrate: false);
         foreach (var (name, value) in context.Plan.SiloEnvironment)
@@ -101,7 +101,7 @@ public sealed class SiloUnderTest : IAsyncDisposable
         return environment;
     }
 
-    private static async ValueTask DisposeAllAsync(CheckpointWatcher? watcher, SiloProcess? process, LocalKafkaBroker? kafka, ScratchDatabase database)
+    private static async ValueTask DisposeAllAsync(CheckpointWatcher? watcher, SiloProcess? process, KafkaTestBroker? kafka, ScratchDatabase database)
     {
         if (watcher is not null)
         {

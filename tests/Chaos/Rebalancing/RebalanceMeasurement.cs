@@ -25,7 +25,7 @@ public static class RebalanceMeasurement
         var checks = new ScenarioChecks();
         var trials = new List<MoveTrial>();
         await using var run = await ChaosRun.StartAsync(context, ScenarioNumber, siloSlots: 3, runningSilos: 3, context.Options.AdminConnectionString, cancellationToken);
-        await using var poller = new ClusterPoller(run.DataSource, string.Create(CultureInfo.InvariantCulture, $"chaos{ScenarioNumber}_{context.RunName}"), ChaosRun.Topic, PollInterval);
+        await using var poller = new ClusterPoller(run.DataSource, string.Create(CultureInfo.InvariantCulture, $"chaos{ScenarioNumber}_{context.RunName}"), run.Topic, PollInterval);
         poller.Start();
         run.StartProducer(Rate, ChaosContext.BackgroundMalformedPercent);
         checks.Require(await WaitSettledAsync(poller, cancellationToken), "three silos did not settle at 2/2/2 after the start");

@@ -13,17 +13,17 @@ namespace UserEvents.Orleans.Chaos.Scenarios;
 /// </summary>
 public sealed class ChaosRun : IAsyncDisposable
 {
-    public const string Topic = "user-events";
+    public const string TopicPrefix = "user-events";
     public const int Partitions = 6;
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(200);
     private static readonly TimeSpan PinTimeout = TimeSpan.FromSeconds(60);
 
     private readonly ScratchDatabase database;
-    private readonly LocalKafkaBroker broker;
+    private readonly KafkaTestBroker broker;
     private readonly List<SiloProcess> silos;
     private SteadyProducer? producer;
 
-    private ChaosRun(ScratchDatabase database, LocalKafkaBroker broker, List<SiloProcess> silos)
+    private ChaosRun(ScratchDatabase database, KafkaTestBroker broker, List<SiloProcess> silos)
     {
         this.database = database;
         this.broker = broker;
@@ -32,7 +32,10 @@ public sealed class ChaosRun : IAsyncDisposable
         Memory = new MemorySampler(silos, TimeSpan.FromMilliseconds(500));
     }
 
-    public LocalKafkaBroker Broker => broker;
+    public KafkaTestBroker Broker => broker;
+
+    /// <summary>The topic the run produces to and the silos read (unique per run on a shared real broker).</summary>
+    public string Topic => broker.Topic;
 
     public IReadOnlyList<SiloProcess> Silos => silos;
 
@@ -54,10 +57,10 @@ public sealed class ChaosRun : IAsyncDisposable
     {
         var name = string.Create(CultureInfo.InvariantCulture, $"chaos{scenario}_{context.RunName}");
         var database = await ScratchDatabase.CreateAsync(adminConnectionString, name, context.Options.KeepDatabases, cancellationToken);
-        LocalKafkaBroker broker;
+        KafkaTestBroker broker;
         try
         {
-            broker = await LocalKafkaBroker.StartAsync(Topic, Partitions, cancellationToken: cancellationToken);
+            broker = await KafkaTestBroker.StartAsync(TopicPrefix, Partitions, cancellationToken: cancellationToken);
         }
         catch
         {
@@ -68,7 +71,7 @@ public sealed class ChaosRun : IAsyncDisposable
         var silos = Enumerable.Range(1, siloSlots)
             .Select(i => new SiloProcess(
                 $"silo{i}",
-                SiloEnvironment.For(broker.BootstrapServers, Topic, database.ConnectionString, name, migrate: false),
+                SiloEnvironment.For(broker.BootstrapServers, broker.Topic, database.ConnectionString, name, migrate: false),
                 Path.Combine(context.LogDirectory, string.Create(CultureInfo.InvariantCulture, $"{scenario}-silo{i}.log"))))
             .ToList();
         var run = new ChaosRun(database, broker, silos);

@@ -16,7 +16,7 @@ public sealed class PostgresOutageScenario : IChaosScenario
     public async Task<ScenarioResult> RunAsync(ChaosContext context, CancellationToken cancellationToken)
     {
         var elapsed = Stopwatch.StartNew();
-        var checks = new ScenarioChecks();
+        var checks = new ScenarioChecks(context.Options.Quick);
         var outage = context.Pick(TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(5));
         context.Progress("starting a throwaway PostgreSQL cluster");
         await using var postgres = await ThrowawayPostgres.StartAsync(context.Layout.PostgresScript, cancellationToken);

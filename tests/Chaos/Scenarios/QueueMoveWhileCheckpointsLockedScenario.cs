@@ -18,7 +18,7 @@ public sealed class QueueMoveWhileCheckpointsLockedScenario : IChaosScenario
     public async Task<ScenarioResult> RunAsync(ChaosContext context, CancellationToken cancellationToken)
     {
         var elapsed = Stopwatch.StartNew();
-        var checks = new ScenarioChecks();
+        var checks = new ScenarioChecks(context.Options.Quick);
         var hold = context.Pick(TimeSpan.FromSeconds(45), TimeSpan.FromSeconds(35));
         await using var run = await ChaosRun.StartUnderLoadAsync(context, Number, siloSlots: 3, runningSilos: 3, context.Options.AdminConnectionString, spreadOver: 3, cancellationToken);
 

@@ -19,7 +19,7 @@ public sealed class RefusedEventScenario : IChaosScenario
     public async Task<ScenarioResult> RunAsync(ChaosContext context, CancellationToken cancellationToken)
     {
         var elapsed = Stopwatch.StartNew();
-        var checks = new ScenarioChecks();
+        var checks = new ScenarioChecks(context.Options.Quick);
         await using var run = await ChaosRun.StartAsync(context, Number, siloSlots: 1, runningSilos: 1, context.Options.AdminConnectionString, cancellationToken);
         run.StartProducer(context.Rate, malformedPercent: 0);
         await Task.Delay(context.WarmUp, cancellationToken);

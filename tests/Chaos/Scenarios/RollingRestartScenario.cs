@@ -16,7 +16,7 @@ public sealed class RollingRestartScenario : IChaosScenario
     public async Task<ScenarioResult> RunAsync(ChaosContext context, CancellationToken cancellationToken)
     {
         var elapsed = Stopwatch.StartNew();
-        var checks = new ScenarioChecks();
+        var checks = new ScenarioChecks(context.Options.Quick);
         await using var run = await ChaosRun.StartUnderLoadAsync(context, Number, siloSlots: 3, runningSilos: 3, context.Options.AdminConnectionString, spreadOver: 3, cancellationToken);
 
         var firstStop = DateTimeOffset.UtcNow;

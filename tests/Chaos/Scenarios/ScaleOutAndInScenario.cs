@@ -21,7 +21,7 @@ public sealed class ScaleOutAndInScenario : IChaosScenario
     public async Task<ScenarioResult> RunAsync(ChaosContext context, CancellationToken cancellationToken)
     {
         var elapsed = Stopwatch.StartNew();
-        var checks = new ScenarioChecks();
+        var checks = new ScenarioChecks(context.Options.Quick);
         await using var run = await ChaosRun.StartUnderLoadAsync(context, Number, siloSlots: 3, runningSilos: 1, context.Options.AdminConnectionString, spreadOver: 0, cancellationToken);
 
         context.Progress("scaling out to three silos");

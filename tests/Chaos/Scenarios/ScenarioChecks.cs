@@ -4,14 +4,24 @@ using UserEvents.Orleans.Chaos.Measuring;
 
 namespace UserEvents.Orleans.Chaos.Scenarios;
 
-/// <summary>Collects what a scenario found wrong; an empty list is a pass.</summary>
-public sealed class ScenarioChecks
+/// <summary>
+/// Collects what a scenario found wrong; an empty list is a pass. A full run holds the goals (resumption, memory); a quick
+/// run, which CI runs on a shared machine, holds only generous liveness bounds, so a slow CI machine cannot fail it while a
+/// hang or a leak still does: the goals are judged by the full run's report (docs/CHAOS.md).
+/// </summary>
+public sealed class ScenarioChecks(bool quick = false)
 {
-    /// <summary>Partitions must consume again within this after a silo dies, stops, restarts or joins (issue 4).</summary>
+    /// <summary>Partitions must consume again within this after a silo dies, stops, restarts or joins.</summary>
     public static readonly TimeSpan ResumptionGoal = TimeSpan.FromSeconds(15);
+
+    /// <summary>A quick run's bound: consuming again at all, within a minute.</summary>
+    public static readonly TimeSpan ResumptionLiveness = TimeSpan.FromSeconds(60);
 
     /// <summary>Silo memory must stay bounded: the cache is STREAM_CACHE_SIZE batches per partition, not the backlog.</summary>
     public const long MemoryBoundBytes = 1024L * 1024 * 1024;
+
+    /// <summary>A quick run's bound: twice the goal, so only a leak or an unbounded cache fails it.</summary>
+    public const long MemoryLivenessBytes = 2 * MemoryBoundBytes;
 
     private readonly List<string> failures = [];
 
@@ -39,9 +49,15 @@ public sealed class ScenarioChecks
         Require(reconciliation.RejectedWithoutReason == 0, $"{reconciliation.RejectedWithoutReason} dead letters without a reason");
     }
 
-    public void RequireResumption(TimeSpan resumption) =>
-        Require(resumption <= ResumptionGoal, string.Create(CultureInfo.InvariantCulture, $"a partition stalled {resumption.TotalSeconds:F1} s (goal {ResumptionGoal.TotalSeconds:F0} s)"));
+    public void RequireResumption(TimeSpan resumption)
+    {
+        var bound = quick ? ResumptionLiveness : ResumptionGoal;
+        Require(resumption <= bound, string.Create(CultureInfo.InvariantCulture, $"a partition stalled {resumption.TotalSeconds:F1} s ({(quick ? "liveness bound" : "goal")} {bound.TotalSeconds:F0} s)"));
+    }
 
-    public void RequireBoundedMemory(long peakBytes) =>
-        Require(peakBytes <= MemoryBoundBytes, string.Create(CultureInfo.InvariantCulture, $"a silo reached {peakBytes / 1048576.0:F0} MiB (bound {MemoryBoundBytes / 1048576} MiB)"));
+    public void RequireBoundedMemory(long peakBytes)
+    {
+        var bound = quick ? MemoryLivenessBytes : MemoryBoundBytes;
+        Require(peakBytes <= bound, string.Create(CultureInfo.InvariantCulture, $"a silo reached {peakBytes / 1048576.0:F0} MiB ({(quick ? "liveness bound" : "bound")} {bound / 1048576} MiB)"));
+    }
 }

@@ -17,7 +17,7 @@ public sealed class TableLockScenario : IChaosScenario
     public async Task<ScenarioResult> RunAsync(ChaosContext context, CancellationToken cancellationToken)
     {
         var elapsed = Stopwatch.StartNew();
-        var checks = new ScenarioChecks();
+        var checks = new ScenarioChecks(context.Options.Quick);
         var hold = context.Pick(TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(3));
         await using var run = await ChaosRun.StartUnderLoadAsync(context, Number, siloSlots: 1, runningSilos: 1, context.Options.AdminConnectionString, spreadOver: 0, cancellationToken);
 

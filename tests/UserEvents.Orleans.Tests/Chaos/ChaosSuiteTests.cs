@@ -6,14 +6,20 @@ using Xunit.Abstractions;
 namespace UserEvents.Orleans.Tests.Chaos;
 
 /// <summary>
-/// The chaos suite (tests/Chaos) as a process, short versions of the cheap scenarios: kill -9 one of three silos,
-/// PostgreSQL stopped and started, a table lock, malformed records. Each must end with nothing missing or duplicated.
+/// The chaos suite (tests/Chaos) as a process, on the broker the suite runs on, short versions of the scenarios: kill -9
+/// one of three silos, PostgreSQL stopped and started, the broker restarted, a rolling restart and scale 1 → 3 → 1 under
+/// load (queues moving while records flow), a table lock, malformed records, a queue move while checkpoints are locked, a
+/// refused event, and on a real broker the broker killed -9. Each must end with nothing missing or duplicated; the quick
+/// runs hold liveness bounds only, never the speed or memory goals (those are the full run's, docs/CHAOS.md).
 /// </summary>
 [Collection(nameof(ProcessTests))]
 public sealed partial class ChaosSuiteTests(ITestOutputHelper output)
 {
-    private static readonly string[] Scenarios = ["1", "2", "6", "7", "8", "10"];
-    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(300);
+    private static readonly string[] Scenarios = KafkaTestBroker.RealBrokerConfigured
+        ? ["1", "2", "3", "4", "5", "6", "7", "8", "10", "11"]
+        : ["1", "2", "3", "4", "5", "6", "7", "8", "10"];
+
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(900);
 
     [Fact]
     public async Task Quick_chaos_scenarios_lose_and_duplicate_nothing()

@@ -13,17 +13,18 @@ namespace UserEvents.Orleans.Tests.EndToEnd;
 [Collection(nameof(ProcessTests))]
 public sealed class TestClusterIngestionTests : IAsyncLifetime
 {
-    private const string Topic = "user-events";
-    private LocalKafkaBroker kafka = null!;
+    private string Topic => kafka.Topic;
+    private KafkaTestBroker kafka = null!;
     private string database = "";
     private TestCluster cluster = null!;
 
     public async Task InitializeAsync()
     {
-        kafka = await LocalKafkaBroker.StartAsync(Topic, partitions: 6);
+        kafka = await KafkaTestBroker.StartAsync("user-events", partitions: 6);
         database = await PostgresServer.CreateMigratedDatabaseAsync("cluster");
         var builder = new TestClusterBuilder(2);
         builder.Properties["Kafka"] = kafka.BootstrapServers;
+        builder.Properties["KafkaTopic"] = kafka.Topic;
         builder.Properties["Postgres"] = database;
         builder.AddSiloBuilderConfigurator<IngestionSilo>();
         cluster = builder.Build();
@@ -63,7 +64,7 @@ public sealed class TestClusterIngestionTests : IAsyncLifetime
                 kafka =>
                 {
                     kafka.BootstrapServers = configuration["Kafka"]!;
-                    kafka.Topic = Topic;
+                    kafka.Topic = configuration["KafkaTopic"]!;
                     kafka.StartingOffsets = KafkaStartingOffsets.Earliest;
                 });
         }

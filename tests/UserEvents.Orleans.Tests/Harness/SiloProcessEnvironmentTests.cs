@@ -12,19 +12,18 @@ namespace UserEvents.Orleans.Tests.Harness;
 [Collection(nameof(ProcessTests))]
 public sealed class SiloProcessEnvironmentTests(ITestOutputHelper output)
 {
-    private const string Topic = "user-events";
 
     [Fact]
     public async Task Silo_variables_of_the_callers_environment_do_not_reach_the_silo()
     {
-        await using var kafka = await LocalKafkaBroker.StartAsync(Topic, partitions: 1);
+        await using var kafka = await KafkaTestBroker.StartAsync("user-events", partitions: 1);
         var database = await PostgresServer.CreateEmptyDatabaseAsync("inherit");
         var callers = Environment.GetEnvironmentVariables();
         callers["HTTP_AUTH_TOKEN"] = "a-token-from-the-callers-shell-0123456789";
         callers["HTTP_BIND"] = "0.0.0.0";
         callers["WRITER_MAX_BUFFERED_RECORDS"] = "not-a-number";
 
-        await using var silo = new SiloProcess("inherit", SiloEnvironment.For(kafka.BootstrapServers, Topic, database, "inherit"), inherited: callers);
+        await using var silo = new SiloProcess("inherit", SiloEnvironment.For(kafka.BootstrapServers, kafka.Topic, database, "inherit"), inherited: callers);
         await silo.StartAsync(TimeSpan.FromSeconds(90));
         var status = await StatsStatusAsync(silo.HttpPort);
         output.WriteLine(silo.Tail(20));

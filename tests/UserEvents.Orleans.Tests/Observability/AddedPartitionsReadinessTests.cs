@@ -14,16 +14,16 @@ namespace UserEvents.Orleans.Tests.Observability;
 [Collection(nameof(ProcessTests))]
 public sealed class AddedPartitionsReadinessTests(ITestOutputHelper output) : IAsyncLifetime
 {
-    private const string Topic = "user-events";
+    private string Topic => kafka.Topic;
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
     private readonly HttpClient http = new() { Timeout = TimeSpan.FromSeconds(10) };
-    private LocalKafkaBroker kafka = null!;
+    private KafkaTestBroker kafka = null!;
     private string database = "";
     private SiloProcess? silo;
 
     public async Task InitializeAsync()
     {
-        kafka = await LocalKafkaBroker.StartAsync(Topic, partitions: 3);
+        kafka = await KafkaTestBroker.StartAsync("user-events", partitions: 3);
         database = await PostgresServer.CreateMigratedDatabaseAsync("addedparts");
     }
 
@@ -52,11 +52,8 @@ public sealed class AddedPartitionsReadinessTests(ITestOutputHelper output) : IA
         Assert.Equal(0, await WaitForMetricAsync("kafka_topic_partitions_unread", 0));
         Assert.DoesNotContain(silo.Output, line => line.Contains("[4050]", StringComparison.Ordinal));
 
-        var port = kafka.Port;
-        await kafka.DisposeAsync();
-        kafka = await LocalKafkaBroker.StartAsync(Topic, partitions: 6, port: port);
+        await kafka.AddPartitionsAsync(6);
 
-        // LocalKafka creates its topic before it lets a client in (LocalKafkaStartupTests), so the silo meets 6 partitions.
         var partitions = (await Kcat.ListPartitionsAsync(kafka.BootstrapServers, Topic)).Count;
         Assert.Equal(6, partitions);
         var expected = $"{partitions} partitions in Kafka, the cluster reads 3: restart the silos one by one (rolling restart) so they read all {partitions}; partitions 3..{partitions - 1} are unread";

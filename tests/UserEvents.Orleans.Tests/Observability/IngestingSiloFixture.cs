@@ -5,11 +5,11 @@ namespace UserEvents.Orleans.Tests.Observability;
 /// <summary>One silo process reading six partitions of our local Kafka into a fresh database, after it stored <see cref="Produced"/> records.</summary>
 public sealed class IngestingSiloFixture : IAsyncLifetime
 {
-    public const string Topic = "user-events";
+    public string Topic => kafka.Topic;
     public const int Produced = 3_000;
     public const int MalformedEvery = 100;
 
-    private LocalKafkaBroker kafka = null!;
+    private KafkaTestBroker kafka = null!;
 
     public SiloProcess Silo { get; private set; } = null!;
 
@@ -21,7 +21,7 @@ public sealed class IngestingSiloFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        kafka = await LocalKafkaBroker.StartAsync(Topic, partitions: 6);
+        kafka = await KafkaTestBroker.StartAsync("user-events", partitions: 6);
         Database = await PostgresServer.CreateEmptyDatabaseAsync("observe");
         Silo = await SiloProcess.StartAsync("observed", SiloEnvironment.For(kafka.BootstrapServers, Topic, Database, "observe"));
         await Kcat.ProduceAsync(kafka.BootstrapServers, Topic, SampleEvents.Generate(Produced, MalformedEvery));

@@ -14,17 +14,17 @@ namespace UserEvents.Orleans.Tests.Observability;
 [Collection(nameof(ProcessTests))]
 public sealed class KafkaReceiverMetricsTests : IAsyncLifetime
 {
-    private const string Topic = "user-events";
+    private string Topic => kafka.Topic;
     private const int Partition = 1;
     private readonly System.Diagnostics.Metrics.IMeterFactory meters = TestMeterFactory.Create();
-    private LocalKafkaBroker kafka = null!;
+    private KafkaTestBroker kafka = null!;
     private NpgsqlDataSource dataSource = null!;
     private RecordedMeasurements recorded = null!;
 
     public async Task InitializeAsync()
     {
         recorded = new RecordedMeasurements(meters);
-        kafka = await LocalKafkaBroker.StartAsync(Topic, partitions: 2);
+        kafka = await KafkaTestBroker.StartAsync("user-events", partitions: 2);
         dataSource = NpgsqlDataSource.Create(await PostgresServer.CreateMigratedDatabaseAsync("lag"));
     }
 

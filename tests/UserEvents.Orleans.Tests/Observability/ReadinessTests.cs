@@ -14,16 +14,16 @@ namespace UserEvents.Orleans.Tests.Observability;
 [Collection(nameof(ProcessTests))]
 public sealed class ReadinessTests(ITestOutputHelper output) : IAsyncLifetime
 {
-    private const string Topic = "user-events";
+    private string Topic => kafka.Topic;
     private static readonly TimeSpan ReadinessTimeout = TimeSpan.FromSeconds(20);
     private readonly HttpClient http = new() { Timeout = TimeSpan.FromSeconds(10) };
-    private LocalKafkaBroker kafka = null!;
+    private KafkaTestBroker kafka = null!;
     private TcpProxy postgres = null!;
     private SiloProcess? silo;
 
     public async Task InitializeAsync()
     {
-        kafka = await LocalKafkaBroker.StartAsync(Topic, partitions: 2);
+        kafka = await KafkaTestBroker.StartAsync("user-events", partitions: 2);
         var database = new NpgsqlConnectionStringBuilder(await PostgresServer.CreateEmptyDatabaseAsync("ready"));
         postgres = TcpProxy.Start(database.Host!, database.Port);
         database.Port = postgres.Port;

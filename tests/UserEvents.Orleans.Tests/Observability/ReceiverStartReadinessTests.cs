@@ -13,16 +13,16 @@ namespace UserEvents.Orleans.Tests.Observability;
 [Collection(nameof(ProcessTests))]
 public sealed class ReceiverStartReadinessTests(ITestOutputHelper output) : IAsyncLifetime
 {
-    private const string Topic = "user-events";
+    private string Topic => kafka.Topic;
     private static readonly TimeSpan ReadinessTimeout = TimeSpan.FromSeconds(30);
     private readonly HttpClient http = new() { Timeout = TimeSpan.FromSeconds(10) };
-    private LocalKafkaBroker kafka = null!;
+    private KafkaTestBroker kafka = null!;
     private string database = "";
     private SiloProcess? silo;
 
     public async Task InitializeAsync()
     {
-        kafka = await LocalKafkaBroker.StartAsync(Topic, partitions: 2);
+        kafka = await KafkaTestBroker.StartAsync("user-events", partitions: 2);
         database = await PostgresServer.CreateMigratedDatabaseAsync("recvstart");
     }
 

@@ -21,9 +21,9 @@ namespace UserEvents.Orleans.Tests.Scaling;
 [Collection(nameof(ProcessTests))]
 public sealed class ScaleOutTests : IAsyncLifetime
 {
-    private const string Topic = "user-events";
+    private string Topic => kafka.Topic;
     private const int Partitions = 6;
-    private LocalKafkaBroker kafka = null!;
+    private KafkaTestBroker kafka = null!;
     private string database = "";
     private TestCluster cluster = null!;
     private int produced;
@@ -31,10 +31,11 @@ public sealed class ScaleOutTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        kafka = await LocalKafkaBroker.StartAsync(Topic, partitions: Partitions);
+        kafka = await KafkaTestBroker.StartAsync("user-events", partitions: Partitions);
         database = await PostgresServer.CreateMigratedDatabaseAsync("scale");
         var builder = new TestClusterBuilder(1);
         builder.Properties["Kafka"] = kafka.BootstrapServers;
+        builder.Properties["KafkaTopic"] = kafka.Topic;
         builder.Properties["Postgres"] = database;
         builder.AddSiloBuilderConfigurator<IngestionSilo>();
         cluster = builder.Build();
@@ -223,7 +224,7 @@ public sealed class ScaleOutTests : IAsyncLifetime
                 kafka =>
                 {
                     kafka.BootstrapServers = configuration["Kafka"]!;
-                    kafka.Topic = Topic;
+                    kafka.Topic = configuration["KafkaTopic"]!;
                     kafka.StartingOffsets = KafkaStartingOffsets.Earliest;
                 });
         }

@@ -15,7 +15,6 @@ namespace UserEvents.Orleans.Tests.Security;
 [Collection(nameof(ProcessTests))]
 public sealed class CliOverTlsTests(TlsPostgresServer server) : IClassFixture<TlsPostgresServer>, IAsyncLifetime
 {
-    private const string Topic = "user-events";
     private string passwordFile = "";
 
     public async Task InitializeAsync()
@@ -44,9 +43,9 @@ public sealed class CliOverTlsTests(TlsPostgresServer server) : IClassFixture<Tl
     [Fact]
     public async Task Verify_reads_a_verify_full_postgresql_with_the_password_from_a_file()
     {
-        await using var kafka = await LocalKafkaBroker.StartAsync(Topic, partitions: 3);
+        await using var kafka = await KafkaTestBroker.StartAsync("user-events", partitions: 3);
 
-        var result = await UserEventsCli.RunAsync(Environment(kafka.BootstrapServers, withCa: true), "verify");
+        var result = await UserEventsCli.RunAsync(Environment(kafka.BootstrapServers, kafka.Topic, withCa: true), "verify");
 
         Assert.True(result.ExitCode == 0, result.StandardOutput + result.StandardError);
         Assert.Contains("verified 3 partitions, 0 offsets owed: 0 missing, 0 duplicated, 0 unexpected", result.StandardOutput);
@@ -55,9 +54,9 @@ public sealed class CliOverTlsTests(TlsPostgresServer server) : IClassFixture<Tl
     [Fact]
     public async Task Verify_without_the_ca_refuses_the_servers_certificate()
     {
-        await using var kafka = await LocalKafkaBroker.StartAsync(Topic, partitions: 3);
+        await using var kafka = await KafkaTestBroker.StartAsync("user-events", partitions: 3);
 
-        var result = await UserEventsCli.RunAsync(Environment(kafka.BootstrapServers, withCa: false), "verify");
+        var result = await UserEventsCli.RunAsync(Environment(kafka.BootstrapServers, kafka.Topic, withCa: false), "verify");
 
         Assert.Equal(3, result.ExitCode);
         Assert.Contains("cannot read PostgreSQL postgres@localhost", result.StandardError);
@@ -66,8 +65,8 @@ public sealed class CliOverTlsTests(TlsPostgresServer server) : IClassFixture<Tl
     [Fact]
     public async Task The_cluster_commands_read_the_membership_table_over_tls()
     {
-        var withCa = await UserEventsCli.RunAsync(Environment("127.0.0.1:1", withCa: true), "stats");
-        var withoutCa = await UserEventsCli.RunAsync(Environment("127.0.0.1:1", withCa: false), "stats");
+        var withCa = await UserEventsCli.RunAsync(Environment("127.0.0.1:1", "user-events", withCa: true), "stats");
+        var withoutCa = await UserEventsCli.RunAsync(Environment("127.0.0.1:1", "user-events", withCa: false), "stats");
 
         // No silo runs: with the CA the client reads the (empty) membership table and finds no gateway; without it, the
         // TLS handshake itself fails.
@@ -80,8 +79,8 @@ public sealed class CliOverTlsTests(TlsPostgresServer server) : IClassFixture<Tl
     [Fact]
     public async Task Produce_passes_kafka_client_settings_to_librdkafka()
     {
-        await using var kafka = await LocalKafkaBroker.StartAsync(Topic, partitions: 3);
-        var environment = Environment(kafka.BootstrapServers, withCa: true);
+        await using var kafka = await KafkaTestBroker.StartAsync("user-events", partitions: 3);
+        var environment = Environment(kafka.BootstrapServers, kafka.Topic, withCa: true);
         environment["KAFKA_CLIENT_SECURITY_PROTOCOL"] = "no-such-protocol";
 
         var result = await UserEventsCli.RunAsync(environment, "produce", "--count", "10");
@@ -90,12 +89,12 @@ public sealed class CliOverTlsTests(TlsPostgresServer server) : IClassFixture<Tl
         Assert.Contains("security.protocol", result.StandardOutput + result.StandardError);
     }
 
-    private Dictionary<string, string> Environment(string brokers, bool withCa)
+    private Dictionary<string, string> Environment(string brokers, string topic, bool withCa)
     {
         var environment = new Dictionary<string, string>
         {
             ["KAFKA_BROKER"] = brokers,
-            ["KAFKA_TOPIC"] = Topic,
+            ["KAFKA_TOPIC"] = topic,
             ["POSTGRES_HOST"] = "localhost",
             ["POSTGRES_PORT"] = server.Port.ToString(CultureInfo.InvariantCulture),
             ["POSTGRES_DB"] = "postgres",

@@ -11,20 +11,19 @@ namespace UserEvents.Orleans.Tests.Security;
 [Collection(nameof(ProcessTests))]
 public sealed class LeastPrivilegeTests(RuntimeRoleDatabase database) : IClassFixture<RuntimeRoleDatabase>
 {
-    private const string Topic = "user-events";
 
     [Fact]
     public async Task A_member_of_the_runtime_role_ingests_events_exactly_once_and_its_password_is_never_logged()
     {
-        await using var kafka = await LocalKafkaBroker.StartAsync(Topic, partitions: 3);
-        var environment = SiloEnvironment.For(kafka.BootstrapServers, Topic, database.RuntimeConnectionString, "least");
+        await using var kafka = await KafkaTestBroker.StartAsync("user-events", partitions: 3);
+        var environment = SiloEnvironment.For(kafka.BootstrapServers, kafka.Topic, database.RuntimeConnectionString, "least");
         environment["POSTGRES_MIGRATE"] = "false";
         environment["Logging__LogLevel__Orleans"] = "Information";
         environment["Logging__LogLevel__Microsoft"] = "Information";
         await using var silo = await SiloProcess.StartAsync("least", environment);
 
-        await Kcat.ProduceAsync(kafka.BootstrapServers, Topic, SampleEvents.Generate(600, malformedEvery: 50));
-        var totals = await IngestionAssertions.WaitForStoredAsync(database.OwnerConnectionString, Topic, 600, TimeSpan.FromSeconds(60), () => silo.Tail());
+        await Kcat.ProduceAsync(kafka.BootstrapServers, kafka.Topic, SampleEvents.Generate(600, malformedEvery: 50));
+        var totals = await IngestionAssertions.WaitForStoredAsync(database.OwnerConnectionString, kafka.Topic, 600, TimeSpan.FromSeconds(60), () => silo.Tail());
         await silo.StopAsync();
 
         IngestionAssertions.AssertExactlyOnce(totals, 600, SampleEvents.MalformedCount(600, 50));

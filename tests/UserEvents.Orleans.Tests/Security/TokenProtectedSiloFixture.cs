@@ -7,7 +7,7 @@ public sealed class TokenProtectedSiloFixture : IAsyncLifetime
 {
     public const string Token = "test-token-7f3a9c1e5b2d4086a1c3";
 
-    private LocalKafkaBroker kafka = null!;
+    private KafkaTestBroker kafka = null!;
 
     public SiloProcess Silo { get; private set; } = null!;
 
@@ -17,9 +17,9 @@ public sealed class TokenProtectedSiloFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        kafka = await LocalKafkaBroker.StartAsync("user-events", partitions: 2);
+        kafka = await KafkaTestBroker.StartAsync("user-events", partitions: 2);
         var database = await PostgresServer.CreateEmptyDatabaseAsync("access");
-        Environment = SiloEnvironment.For(kafka.BootstrapServers, "user-events", database, "access");
+        Environment = SiloEnvironment.For(kafka.BootstrapServers, kafka.Topic, database, "access");
         Environment["HTTP_AUTH_TOKEN"] = Token;
         Silo = await SiloProcess.StartAsync("access", Environment);
     }

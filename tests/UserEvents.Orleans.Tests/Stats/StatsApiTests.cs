@@ -87,13 +87,13 @@ public sealed class StatsApiTests(StatsSiloFixture fixture) : IDisposable
 
     private async Task AssertPartitionsAsync(JsonElement partitions)
     {
-        var watermarks = await Kcat.WatermarksAsync(fixture.Kafka.BootstrapServers, StatsSiloFixture.Topic);
+        var watermarks = await Kcat.WatermarksAsync(fixture.Kafka.BootstrapServers, fixture.Topic);
         var siloPort = fixture.Environment["ORLEANS_SILO_PORT"];
         Assert.Equal(watermarks.Select(w => w.Partition), partitions.EnumerateArray().Select(p => p.GetProperty("partition").GetInt32()));
         Assert.All(partitions.EnumerateArray(), p =>
         {
             AssertFields(p, PartitionFields);
-            Assert.Equal(StatsSiloFixture.Topic, p.GetProperty("topic").GetString());
+            Assert.Equal(fixture.Topic, p.GetProperty("topic").GetString());
             Assert.StartsWith($"127.0.0.1:{siloPort}@", p.GetProperty("owner").GetString(), StringComparison.Ordinal);
             var high = watermarks[p.GetProperty("partition").GetInt32()].High;
             Assert.Equal(high, p.GetProperty("highWatermark").GetInt64());

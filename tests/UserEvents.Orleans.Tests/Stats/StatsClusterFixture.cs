@@ -11,11 +11,11 @@ namespace UserEvents.Orleans.Tests.Stats;
 /// <summary>A one-silo Orleans TestCluster that has ingested <see cref="Produced"/> known events from our local Kafka into PostgreSQL.</summary>
 public sealed class StatsClusterFixture : IAsyncLifetime
 {
-    public const string Topic = "user-events";
+    public string Topic => Kafka.Topic;
     public const int Produced = 3000;
     public const int MalformedEvery = 100;
 
-    public LocalKafkaBroker Kafka { get; private set; } = null!;
+    public KafkaTestBroker Kafka { get; private set; } = null!;
 
     public string Database { get; private set; } = "";
 
@@ -23,10 +23,11 @@ public sealed class StatsClusterFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        Kafka = await LocalKafkaBroker.StartAsync(Topic, partitions: 6);
+        Kafka = await KafkaTestBroker.StartAsync("user-events", partitions: 6);
         Database = await PostgresServer.CreateMigratedDatabaseAsync("stats");
         var builder = new TestClusterBuilder(1);
         builder.Properties["Kafka"] = Kafka.BootstrapServers;
+        builder.Properties["KafkaTopic"] = Kafka.Topic;
         builder.Properties["Postgres"] = Database;
         builder.AddSiloBuilderConfigurator<IngestingSilo>();
         Cluster = builder.Build();
@@ -53,7 +54,7 @@ public sealed class StatsClusterFixture : IAsyncLifetime
                 kafka =>
                 {
                     kafka.BootstrapServers = configuration["Kafka"]!;
-                    kafka.Topic = Topic;
+                    kafka.Topic = configuration["KafkaTopic"]!;
                     kafka.StartingOffsets = KafkaStartingOffsets.Earliest;
                 });
         }

@@ -10,7 +10,7 @@ namespace UserEvents.Orleans.Tests.Stats;
 [Collection(nameof(EndToEnd.ProcessTests))]
 public sealed class StatsGrainTests(StatsClusterFixture fixture) : IClassFixture<StatsClusterFixture>
 {
-    private const string Topic = StatsClusterFixture.Topic;
+    private string Topic => fixture.Topic;
     private readonly string database = fixture.Database;
     private readonly TestCluster cluster = fixture.Cluster;
 

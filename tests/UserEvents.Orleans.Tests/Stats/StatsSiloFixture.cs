@@ -8,12 +8,12 @@ namespace UserEvents.Orleans.Tests.Stats;
 /// </summary>
 public sealed class StatsSiloFixture : IAsyncLifetime
 {
-    public const string Topic = "user-events";
+    public string Topic => Kafka.Topic;
     public const string ClusterId = "stats";
     public const int Produced = 3000;
     public const int MalformedEvery = 100;
 
-    public LocalKafkaBroker Kafka { get; private set; } = null!;
+    public KafkaTestBroker Kafka { get; private set; } = null!;
 
     public string Database { get; private set; } = "";
 
@@ -23,7 +23,7 @@ public sealed class StatsSiloFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        Kafka = await LocalKafkaBroker.StartAsync(Topic, partitions: 6);
+        Kafka = await KafkaTestBroker.StartAsync("user-events", partitions: 6);
         Database = await PostgresServer.CreateEmptyDatabaseAsync("statssilo");
         Environment = SiloEnvironment.For(Kafka.BootstrapServers, Topic, Database, ClusterId);
         Silo = await SiloProcess.StartAsync("stats-silo", Environment);

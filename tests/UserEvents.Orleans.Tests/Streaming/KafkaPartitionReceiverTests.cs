@@ -13,16 +13,16 @@ namespace UserEvents.Orleans.Tests.Streaming;
 [Collection(nameof(EndToEnd.ProcessTests))]
 public sealed class KafkaPartitionReceiverTests : IAsyncLifetime
 {
-    private const string Topic = "user-events";
+    private string Topic => kafka.Topic;
     private const string Owner = "127.0.0.1:11111@1";
-    private LocalKafkaBroker kafka = null!;
+    private KafkaTestBroker kafka = null!;
     private string database = "";
     private NpgsqlDataSource dataSource = null!;
     private PostgresCheckpointStore checkpoints = null!;
 
     public async Task InitializeAsync()
     {
-        kafka = await LocalKafkaBroker.StartAsync(Topic, partitions: 6);
+        kafka = await KafkaTestBroker.StartAsync("user-events", partitions: 6);
         database = await PostgresServer.CreateMigratedDatabaseAsync("receiver");
         dataSource = NpgsqlDataSource.Create(database);
         checkpoints = new PostgresCheckpointStore(dataSource);

@@ -67,7 +67,13 @@ public sealed partial class ProduceCommandEndToEndTests(LocalKafkaFixture fixtur
         using var process = Process.Start(startInfo)!;
         var output = process.StandardOutput.ReadToEndAsync();
         var errors = process.StandardError.ReadToEndAsync();
-        await Task.Delay(TimeSpan.FromSeconds(2));
+        // SIGTERM once records arrive: a fixed delay raced the CLI's start-up on a busy machine (0 events sent).
+        var deadline = DateTime.UtcNow + CliTimeout;
+        while (await RecordsInAsync(kafka.BootstrapServers, Topic) == 0 && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(200);
+        }
+
         PosixSignals.Terminate(process.Id);
         using var timeout = new CancellationTokenSource(CliTimeout);
         await process.WaitForExitAsync(timeout.Token);
@@ -78,6 +84,18 @@ public sealed partial class ProduceCommandEndToEndTests(LocalKafkaFixture fixtur
         var produced = long.Parse(summary.Groups["events"].Value, CultureInfo.InvariantCulture);
         Assert.True(produced > 0, await output);
         Assert.Equal(produced, (await Kcat.WatermarksAsync(kafka.BootstrapServers, Topic)).Sum(partition => partition.Count));
+    }
+
+    private static async Task<long> RecordsInAsync(string brokers, string topic)
+    {
+        try
+        {
+            return (await Kcat.WatermarksAsync(brokers, topic)).Sum(partition => partition.Count);
+        }
+        catch (InvalidOperationException)
+        {
+            return 0; // the producer has not created the topic yet
+        }
     }
 
     private static string CliDll => RepositoryPaths.ProgramDll("Cli", "user-events");

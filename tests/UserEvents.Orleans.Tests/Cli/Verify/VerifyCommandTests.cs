@@ -60,7 +60,7 @@ public sealed class VerifyCommandTests(StatsSiloFixture fixture)
         var pg = new Npgsql.NpgsqlConnectionStringBuilder(fixture.Database);
         return UserEventsCli.RunAsync(
             new Dictionary<string, string> { ["POSTGRES_PASSWORD"] = pg.Password! },
-            ["verify", "--brokers", fixture.Kafka.BootstrapServers, "--topic", StatsSiloFixture.Topic,
+            ["verify", "--brokers", fixture.Kafka.BootstrapServers, "--topic", fixture.Topic,
              "--postgres-host", pg.Host!, "--postgres-port", pg.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
              "--postgres-db", pg.Database!, "--postgres-user", pg.Username!, .. options]);
     }

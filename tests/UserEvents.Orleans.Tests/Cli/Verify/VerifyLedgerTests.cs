@@ -12,7 +12,7 @@ namespace UserEvents.Orleans.Tests.Cli.Verify;
 /// </summary>
 public sealed class VerifyLedgerTests(VerifyLedgerTests.KafkaFixture kafka) : IClassFixture<VerifyLedgerTests.KafkaFixture>
 {
-    private const string Topic = "user-events";
+    private string Topic => kafka.Kafka.Topic;
 
     [Fact]
     public async Task A_clean_ledger_verifies_shallow_and_deep_with_exit_code_0()
@@ -86,12 +86,12 @@ public sealed class VerifyLedgerTests(VerifyLedgerTests.KafkaFixture kafka) : IC
         var database = await FilledDatabaseAsync("verifygen");
         // Partition 0: the broker lost its log beyond offset 200 after we stored up to 1000 (generation 0); the silo went
         // on at the high watermark 200 in generation 1. Partition 1: retention deleted 1000..1500 before we read it.
-        await PostgresServer.ExecuteAsync(database, """
+        await PostgresServer.ExecuteAsync(database, $"""
             INSERT INTO kafka_offset_resets (topic, partition, from_offset, to_offset, low_watermark, high_watermark, reason, from_generation, to_generation, kind)
-            VALUES ('user-events', 0, 1000, 200, 0, 200, 'checkpoint 1000 beyond the log end 200', 0, 1, 'truncated'),
-                   ('user-events', 1, 1000, 1500, 1500, 1500, 'checkpoint 1000 below the log start 1500', 0, 0, 'retention');
+            VALUES ('{Topic}', 0, 1000, 200, 0, 200, 'checkpoint 1000 beyond the log end 200', 0, 1, 'truncated'),
+                   ('{Topic}', 1, 1000, 1500, 1500, 1500, 'checkpoint 1000 below the log start 1500', 0, 0, 'retention');
             INSERT INTO kafka_commit_ledger (topic, partition, log_generation, from_offset, to_offset, events, rejected, kind)
-            VALUES ('user-events', 1, 0, 1000, 1500, 0, 0, 'lost');
+            VALUES ('{Topic}', 1, 0, 1000, 1500, 0, 0, 'lost');
             UPDATE kafka_checkpoints SET next_offset = 1500 WHERE partition = 1;
             """);
         await ContractCommits.CommitAsync(database, Topic, 0, 1, 200, 500, flush: 100, rejectEvery: 10);
@@ -111,7 +111,7 @@ public sealed class VerifyLedgerTests(VerifyLedgerTests.KafkaFixture kafka) : IC
     }
 
     // Three partitions, offsets 0..1000 each in flushes of 100, every 10th a dead letter.
-    private static async Task<string> FilledDatabaseAsync(string prefix)
+    private async Task<string> FilledDatabaseAsync(string prefix)
     {
         var database = await ContractCommits.CreateDatabaseAsync(prefix);
         for (var partition = 0; partition < 3; partition++)
@@ -137,9 +137,9 @@ public sealed class VerifyLedgerTests(VerifyLedgerTests.KafkaFixture kafka) : IC
     /// <summary>A local broker with the topic (3 partitions, empty): verify reads its watermarks after PostgreSQL.</summary>
     public sealed class KafkaFixture : IAsyncLifetime
     {
-        public LocalKafkaBroker Kafka { get; private set; } = null!;
+        public KafkaTestBroker Kafka { get; private set; } = null!;
 
-        public async Task InitializeAsync() => Kafka = await LocalKafkaBroker.StartAsync(Topic, partitions: 3);
+        public async Task InitializeAsync() => Kafka = await KafkaTestBroker.StartAsync("user-events", partitions: 3);
 
         public async Task DisposeAsync() => await Kafka.DisposeAsync();
     }

@@ -13,16 +13,14 @@ namespace UserEvents.Orleans.Tests.Cli.Verify;
 [Collection(nameof(ProcessTests))]
 public sealed class VerifyUnderLiveTrafficTests
 {
-    private const string Topic = "user-events";
-
     [Fact]
     public async Task Verify_under_live_traffic_reports_no_lost_records_and_nothing_missing()
     {
         var database = await PostgresServer.CreateEmptyDatabaseAsync("verifylive");
-        await using var kafka = await LocalKafkaBroker.StartAsync(Topic, partitions: 6);
-        await using var silo = await SiloProcess.StartAsync("verifylive", SiloEnvironment.For(kafka.BootstrapServers, Topic, database, "verifylive"));
-        await Kcat.ProduceAsync(kafka.BootstrapServers, Topic, SampleEvents.Generate(600));
-        await IngestionAssertions.WaitForStoredAsync(database, Topic, 600, TimeSpan.FromSeconds(60), () => silo.Tail());
+        await using var kafka = await KafkaTestBroker.StartAsync("user-events", partitions: 6);
+        await using var silo = await SiloProcess.StartAsync("verifylive", SiloEnvironment.For(kafka.BootstrapServers, kafka.Topic, database, "verifylive"));
+        await Kcat.ProduceAsync(kafka.BootstrapServers, kafka.Topic, SampleEvents.Generate(600));
+        await IngestionAssertions.WaitForStoredAsync(database, kafka.Topic, 600, TimeSpan.FromSeconds(60), () => silo.Tail());
 
         using var producing = new CancellationTokenSource();
         var traffic = Task.Run(async () =>
@@ -30,7 +28,7 @@ public sealed class VerifyUnderLiveTrafficTests
             var next = 600;
             while (!producing.IsCancellationRequested)
             {
-                await Kcat.ProduceAsync(kafka.BootstrapServers, Topic, SampleEvents.Generate(300, firstId: next));
+                await Kcat.ProduceAsync(kafka.BootstrapServers, kafka.Topic, SampleEvents.Generate(300, firstId: next));
                 next += 300;
             }
         });
@@ -39,7 +37,7 @@ public sealed class VerifyUnderLiveTrafficTests
         {
             for (var run = 0; run < 5; run++)
             {
-                var result = await VerifyAsync(database, kafka.BootstrapServers);
+                var result = await VerifyAsync(database, kafka.BootstrapServers, kafka.Topic);
                 outputs.Add(result.StandardOutput + result.StandardError);
                 Assert.True(result.ExitCode == 0, result.StandardOutput + result.StandardError);
             }
@@ -54,7 +52,7 @@ public sealed class VerifyUnderLiveTrafficTests
         Assert.All(outputs, output => Assert.Contains(" 0 missing, 0 duplicated, 0 unexpected", output, StringComparison.Ordinal));
     }
 
-    private static Task<ProcessResult> VerifyAsync(string database, string brokers)
+    private static Task<ProcessResult> VerifyAsync(string database, string brokers, string topic)
     {
         var pg = new NpgsqlConnectionStringBuilder(database);
         return UserEventsCli.RunAsync(
@@ -66,6 +64,6 @@ public sealed class VerifyUnderLiveTrafficTests
                 ["POSTGRES_USER"] = pg.Username!,
                 ["POSTGRES_PASSWORD"] = pg.Password!,
             },
-            "verify", "--brokers", brokers, "--topic", Topic);
+            "verify", "--brokers", brokers, "--topic", topic);
     }
 }

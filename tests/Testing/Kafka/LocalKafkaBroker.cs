@@ -1,15 +1,16 @@
 using System.Diagnostics;
 using System.Globalization;
-using Confluent.Kafka;
 
 namespace UserEvents.Orleans.Testing;
 
 /// <summary>
 /// A tests/LocalKafka process (librdkafka's mock cluster behind a fixed 127.0.0.1 port) with one topic, for one test,
 /// scenario or benchmark section. Clients reach it at <see cref="BootstrapServers"/>. Nothing survives
-/// <see cref="RestartAsync"/>: the topic comes back empty, offsets and groups are gone, clients that keep the address reconnect.
+/// <see cref="KafkaTestBroker.RestartAsync"/>: the topic comes back empty, offsets and groups are gone, clients that keep the
+/// address reconnect. Tests that need its injected faults or its empty restarts use it directly; the others go through
+/// <see cref="KafkaTestBroker.StartAsync"/>.
 /// </summary>
-public sealed class LocalKafkaBroker : IAsyncDisposable
+public sealed class LocalKafkaBroker : KafkaTestBroker
 {
     private const int PortAttempts = 5;
     private static readonly TimeSpan ReadyTimeout = TimeSpan.FromSeconds(30);
@@ -20,20 +21,19 @@ public sealed class LocalKafkaBroker : IAsyncDisposable
     private Process? process;
 
     private LocalKafkaBroker(string localKafkaDll, int port, string topic, int partitions)
+        : base(topic, partitions)
     {
         this.localKafkaDll = localKafkaDll;
         Port = port;
-        Topic = topic;
-        Partitions = partitions;
     }
 
     public int Port { get; }
 
-    public string BootstrapServers => $"127.0.0.1:{Port}";
+    public override string Kind => "local";
 
-    public string Topic { get; }
+    public override string BootstrapServers => $"127.0.0.1:{Port}";
 
-    public int Partitions { get; }
+    public override bool KeepsLogAcrossRestart => false;
 
     /// <summary>Exit code of the last LocalKafka process once it has exited, else null.</summary>
     public int? ExitCode => process is { HasExited: true } exited ? exited.ExitCode : null;
@@ -70,7 +70,7 @@ public sealed class LocalKafkaBroker : IAsyncDisposable
     }
 
     /// <summary>SIGTERM and waits for a clean exit; killed when it takes longer than 10 s.</summary>
-    public async Task StopAsync()
+    public override async Task StopAsync()
     {
         if (process is not { HasExited: false } running)
         {
@@ -90,8 +90,8 @@ public sealed class LocalKafkaBroker : IAsyncDisposable
         }
     }
 
-    /// <summary>Stops it and starts a fresh one on the same port: the topic comes back empty.</summary>
-    public async Task RestartAsync(CancellationToken cancellationToken = default)
+    /// <summary>Starts a fresh one on the same port: the topic comes back empty.</summary>
+    public override async Task StartAgainAsync(CancellationToken cancellationToken = default)
     {
         await StopAsync();
         process?.Dispose();
@@ -99,21 +99,23 @@ public sealed class LocalKafkaBroker : IAsyncDisposable
         await LaunchAsync(cancellationToken);
     }
 
-    /// <summary>Low and high watermark of every partition, in partition order.</summary>
-    public IReadOnlyList<WatermarkOffsets> QueryWatermarks()
+    public override async Task AddPartitionsAsync(int totalPartitions, CancellationToken cancellationToken = default)
     {
-        using var consumer = new ConsumerBuilder<Ignore, Ignore>(new ConsumerConfig { BootstrapServers = BootstrapServers, GroupId = "local-kafka-watermarks" })
-            .SetLogHandler((_, _) => { })
-            .Build();
-        return Enumerable.Range(0, Partitions)
-            .Select(p => consumer.QueryWatermarkOffsets(new TopicPartition(Topic, p), TimeSpan.FromSeconds(10)))
-            .ToArray();
+        await StopAsync();
+        Partitions = totalPartitions;
+        await StartAgainAsync(cancellationToken);
     }
 
-    /// <summary>The high watermark of every partition, in partition order.</summary>
-    public long[] QueryHighWatermarks() => QueryWatermarks().Select(w => w.High.Value).ToArray();
+    public override async Task KillAsync()
+    {
+        if (process is { HasExited: false } running)
+        {
+            running.Kill(entireProcessTree: true);
+            await running.WaitForExitAsync(CancellationToken.None);
+        }
+    }
 
-    public async ValueTask DisposeAsync()
+    public override async ValueTask DisposeAsync()
     {
         if (process is null)
         {
