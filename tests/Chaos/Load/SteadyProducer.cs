@@ -95,7 +95,9 @@ public sealed class SteadyProducer : IAsyncDisposable
                 producer.Produce(topic, message, onReport);
                 return;
             }
-            catch (ProduceException<byte[]?, byte[]?> exception) when (exception.Error.Code == Confluent.Kafka.ErrorCode.Local_QueueFull)
+            // A full queue waits for deliveries; an unknown topic is a broker coming back from a crash whose first
+            // metadata answers do not list the topic yet (the record was not sent: sending it again is not a duplicate).
+            catch (ProduceException<byte[]?, byte[]?> exception) when (exception.Error.Code is Confluent.Kafka.ErrorCode.Local_QueueFull or Confluent.Kafka.ErrorCode.Local_UnknownTopic)
             {
                 await Task.Delay(QueueFullBackoff, cancellationToken);
             }
