@@ -1,4 +1,4 @@
-namespace UserEvents.Orleans.Streaming.Kafka;
+namespace OrleansKafka.Streaming;
 
 /// <summary>
 /// Where each partition's checkpoint (the next offset to store) lives. The provider only reads it and pins

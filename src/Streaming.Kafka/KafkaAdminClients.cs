@@ -1,7 +1,7 @@
 using Confluent.Kafka;
 using Microsoft.Extensions.Logging;
 
-namespace UserEvents.Orleans.Streaming.Kafka;
+namespace OrleansKafka.Streaming;
 
 /// <summary>The one way the project builds a Kafka admin client (metadata and watermark requests) from <see cref="KafkaConnectionOptions"/>.</summary>
 public static partial class KafkaAdminClients

@@ -1,4 +1,4 @@
-namespace UserEvents.Orleans.Streaming.Kafka;
+namespace Orleans.Configuration;
 
 /// <summary>
 /// How to reach the Kafka cluster: what every client of the project (receivers, metadata and watermark readers, the

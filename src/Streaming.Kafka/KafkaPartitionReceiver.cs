@@ -5,7 +5,7 @@ using Orleans.Runtime;
 using Orleans.Streams;
 using ErrorCode = Confluent.Kafka.ErrorCode;
 
-namespace UserEvents.Orleans.Streaming.Kafka;
+namespace OrleansKafka.Streaming;
 
 /// <summary>
 /// Reads one Kafka partition (one Orleans queue) with an assigned, never group-subscribed consumer.

@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
 
-namespace UserEvents.Orleans.Streaming.Kafka;
+namespace OrleansKafka.Streaming;
 
 /// <summary>
 /// The provider's instruments (meter <see cref="MeterName"/>): records read, batch sizes and read delay, recorded once per batch,

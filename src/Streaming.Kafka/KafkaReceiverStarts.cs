@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 
-namespace UserEvents.Orleans.Streaming.Kafka;
+namespace OrleansKafka.Streaming;
 
 /// <summary>
 /// The receivers of this silo that exist (their queue is assigned here) but have not started reading yet, with why:

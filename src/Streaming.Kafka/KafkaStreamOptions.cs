@@ -1,6 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 
-namespace UserEvents.Orleans.Streaming.Kafka;
+namespace Orleans.Configuration;
 
 /// <summary>
 /// Settings of one Kafka stream provider: its defaults and ranges live here, checked at silo start by

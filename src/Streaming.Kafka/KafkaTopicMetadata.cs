@@ -4,7 +4,7 @@ using Polly;
 using Polly.Retry;
 using ErrorCode = Confluent.Kafka.ErrorCode;
 
-namespace UserEvents.Orleans.Streaming.Kafka;
+namespace OrleansKafka.Streaming;
 
 /// <summary>The one topic-metadata request of the project: which partitions a topic has, once or retried until the topic exists.</summary>
 public static partial class KafkaTopicMetadata

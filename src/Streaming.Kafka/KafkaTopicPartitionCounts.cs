@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 
-namespace UserEvents.Orleans.Streaming.Kafka;
+namespace OrleansKafka.Streaming;
 
 /// <summary>
 /// Per topic, how many queues this silo's cluster reads (fixed at start) and how many partitions the broker reported last:

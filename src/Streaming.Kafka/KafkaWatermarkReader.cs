@@ -3,7 +3,7 @@ using Confluent.Kafka.Admin;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
-namespace UserEvents.Orleans.Streaming.Kafka;
+namespace OrleansKafka.Streaming;
 
 /// <summary>
 /// Reads the watermarks of every partition of a topic with one admin client (for lag and reconciliation):

@@ -1,4 +1,4 @@
-namespace UserEvents.Orleans.Streaming.Kafka.Balancing;
+namespace OrleansKafka.Streaming.Balancing;
 
 /// <summary>
 /// Which silo reads each queue (queue number = partition number), as decided at membership version

@@ -1,8 +1,8 @@
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.Runtime;
-using UserEvents.Orleans.Streaming.Kafka.Balancing;
+using OrleansKafka.Streaming.Balancing;
 
-namespace UserEvents.Orleans.Streaming.Kafka.Hosting;
+namespace OrleansKafka.Streaming.Hosting;
 
 /// <summary>
 /// Stops the silo at start when a service the Kafka provider needs is not registered (keyed by the provider's name or

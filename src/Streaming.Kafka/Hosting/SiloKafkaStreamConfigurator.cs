@@ -2,12 +2,12 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Orleans.Configuration;
-using Orleans.Hosting;
 using Orleans.Runtime;
 using Orleans.Streams;
-using UserEvents.Orleans.Streaming.Kafka.Balancing;
+using OrleansKafka.Streaming.Balancing;
+using OrleansKafka.Streaming.Hosting;
 
-namespace UserEvents.Orleans.Streaming.Kafka.Hosting;
+namespace Orleans.Hosting;
 
 /// <summary>
 /// Configures one Kafka stream provider, as Orleans' own provider configurators do: options through
