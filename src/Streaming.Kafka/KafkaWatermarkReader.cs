@@ -32,6 +32,7 @@ public sealed class KafkaWatermarkReader : IDisposable
         return partitions.Select(p => new KafkaPartitionWatermarks(p, low[p], high[p])).ToArray();
     }
 
+    /// <summary>Closes the admin client.</summary>
     public void Dispose() => admin.Dispose();
 
     private IReadOnlyList<int> PartitionsOf(string topic) => KafkaTopicMetadata.ReadPartitions(admin, topic, timeout);

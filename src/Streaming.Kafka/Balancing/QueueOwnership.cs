@@ -6,6 +6,7 @@ namespace OrleansKafka.Streaming.Balancing;
 /// </summary>
 public sealed record QueueOwnership(IReadOnlyDictionary<int, string> Owners, long MembershipVersion)
 {
+    /// <summary>No queue owned by anyone, before any membership version (-1).</summary>
     public static QueueOwnership None { get; } = new(new Dictionary<int, string>(), -1);
 
     /// <summary>The queues <paramref name="silo"/> reads, ascending.</summary>

@@ -37,7 +37,7 @@ internal sealed class KafkaStreamDependenciesValidator(IServiceProvider services
 
         if (!Registered(typeof(IQueueOwnershipStore)))
         {
-            yield return $"no {nameof(IQueueOwnershipStore)} is registered (the queue balancer records which silo reads which partition in it)";
+            yield return $"no {nameof(IQueueOwnershipStore)} is registered: call UseQueueOwnershipStore<T>() on its configurator (the queue balancer records which silo reads which partition in it)";
         }
     }
 }
