@@ -5,7 +5,8 @@ namespace UserEvents.Orleans.Postgres.Configuration;
 
 /// <summary>
 /// Checks the <see cref="RangeAttribute"/>s of an options class: the one place where a setting's range is written, read
-/// by the options' validators and by the environment binding (which phrases the range in the variable's unit).
+/// by the options' validators and by the environment binding (which phrases the range in the variable's unit). The Kafka
+/// provider keeps an internal twin for its own options: a package does not export a general options helper.
 /// </summary>
 public static class OptionRanges
 {
