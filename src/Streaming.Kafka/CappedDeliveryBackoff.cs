@@ -1,7 +1,7 @@
 using Orleans.Internal;
 using Orleans.Runtime.Providers;
 
-namespace UserEvents.Orleans.Streaming.Kafka;
+namespace OrleansKafka.Streaming;
 
 /// <summary>
 /// How long the pulling agent waits before delivering a failed batch again: doubling from <see cref="KafkaStreamOptions.MinDeliveryRetryDelay"/>

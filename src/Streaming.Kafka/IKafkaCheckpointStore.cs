@@ -1,4 +1,4 @@
-namespace UserEvents.Orleans.Streaming.Kafka;
+namespace OrleansKafka.Streaming;
 
 /// <summary>
 /// Where each partition's checkpoint (the next offset to store) lives. The provider only reads it and pins
@@ -41,7 +41,7 @@ public interface IKafkaCheckpointStore
 
 /// <summary>
 /// A partition's checkpoint: the next offset to store, in log generation <paramref name="LogGeneration"/>. The generation
-/// starts at 0 and grows by one each time Kafka is found to reuse offsets that already have rows, so that
+/// starts at 0 and grows by one each time Kafka is found to reuse offsets already stored, so that
 /// (partition, generation, offset) names one record for ever.
 /// </summary>
 public readonly record struct KafkaCheckpoint(long NextOffset, int LogGeneration);
@@ -55,5 +55,6 @@ public sealed record KafkaLogProbe(long Offset, object Decoded);
 /// <summary>A checkpoint before and after <see cref="IKafkaCheckpointStore.ResetOutOfRangeAsync"/>.</summary>
 public readonly record struct KafkaCheckpointReset(KafkaCheckpoint Previous, KafkaCheckpoint Current)
 {
+    /// <summary>Whether the reset moved the checkpoint.</summary>
     public bool Changed => Previous != Current;
 }

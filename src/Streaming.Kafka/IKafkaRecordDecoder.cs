@@ -1,7 +1,7 @@
 using Confluent.Kafka;
 using Orleans;
 
-namespace UserEvents.Orleans.Streaming.Kafka;
+namespace OrleansKafka.Streaming;
 
 /// <summary>
 /// Turns the records a receiver read from one partition into the one stream event delivered for them.

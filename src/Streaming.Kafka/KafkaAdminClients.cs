@@ -1,9 +1,9 @@
 using Confluent.Kafka;
 using Microsoft.Extensions.Logging;
 
-namespace UserEvents.Orleans.Streaming.Kafka;
+namespace OrleansKafka.Streaming;
 
-/// <summary>The one way the project builds a Kafka admin client (metadata and watermark requests) from <see cref="KafkaConnectionOptions"/>.</summary>
+/// <summary>The one way the provider builds a Kafka admin client (metadata and watermark requests) from <see cref="KafkaConnectionOptions"/>.</summary>
 public static partial class KafkaAdminClients
 {
     /// <summary>An admin client named <paramref name="clientId"/> whose librdkafka log goes to <paramref name="logger"/> at Debug.</summary>

@@ -3,14 +3,14 @@ using Orleans.Providers.Streams.Common;
 using Orleans.Runtime;
 using Orleans.Streams;
 
-namespace UserEvents.Orleans.Streaming.Kafka;
+namespace OrleansKafka.Streaming;
 
 /// <summary>
 /// One stream event for the Kafka records of a contiguous offset range of one partition:
 /// the decoder's output, delivered to the partition stream's consumers.
 /// </summary>
 [GenerateSerializer, Immutable]
-public sealed class KafkaBatchContainer(StreamId streamId, EventSequenceTokenV2 sequenceToken, KafkaRecordRange range, object payload) : IBatchContainer
+internal sealed class KafkaBatchContainer(StreamId streamId, EventSequenceTokenV2 sequenceToken, KafkaRecordRange range, object payload) : IBatchContainer
 {
     /// <inheritdoc />
     [Id(0)]

@@ -1,6 +1,6 @@
 using Confluent.Kafka;
 
-namespace UserEvents.Orleans.Streaming.Kafka;
+namespace OrleansKafka.Streaming;
 
 /// <summary>Builds the librdkafka settings of the provider's clients.</summary>
 internal static class KafkaClientConfig

@@ -1,8 +1,8 @@
-namespace UserEvents.Orleans.Streaming.Kafka;
+namespace Orleans.Configuration;
 
 /// <summary>
-/// How to reach the Kafka cluster: what every client of the project (receivers, metadata and watermark readers, the
-/// broker health check, the CLI) shares, apart from what each one reads.
+/// How to reach the Kafka cluster: what every Kafka client of the provider (receivers, metadata and watermark readers) and
+/// of the application around it shares, apart from what each one reads.
 /// </summary>
 public sealed class KafkaConnectionOptions
 {

@@ -5,7 +5,7 @@ using Orleans.Runtime;
 using Orleans.Streams;
 using ErrorCode = Confluent.Kafka.ErrorCode;
 
-namespace UserEvents.Orleans.Streaming.Kafka;
+namespace OrleansKafka.Streaming;
 
 /// <summary>
 /// Reads one Kafka partition (one Orleans queue) with an assigned, never group-subscribed consumer.
@@ -321,6 +321,7 @@ internal sealed partial class KafkaPartitionReceiver : IQueueAdapterReceiver
     [Obsolete("Orleans calls the overload with a CancellationToken.")]
     public Task Shutdown(TimeSpan timeout) => Shutdown(timeout, CancellationToken.None);
 
+    /// <param name="records">The records of one contiguous range, in offset order.</param>
     /// <param name="newestTimestampMs">The records' newest Kafka timestamp, long.MinValue when none carries one.</param>
     private KafkaBatchContainer Pack(List<ConsumeResult<byte[]?, byte[]?>> records, long newestTimestampMs)
     {
@@ -470,7 +471,7 @@ internal sealed partial class KafkaPartitionReceiver : IQueueAdapterReceiver
     [LoggerMessage(EventId = 3000, Level = LogLevel.Warning, Message = "Kafka {Topic}[{Partition}] position {Offset} is outside the partition's log ({Reason}); resuming once the batches already read are stored")]
     private partial void LogOutOfRange(string topic, int partition, long offset, string reason);
 
-    [LoggerMessage(EventId = 3001, Level = LogLevel.Critical, Message = "Kafka {Topic}[{Partition}] checkpoint {Previous} (log generation {PreviousGeneration}) lay outside the log [{Low}, {High}]: moved to {Current} (log generation {CurrentGeneration}) and recorded in kafka_offset_resets")]
+    [LoggerMessage(EventId = 3001, Level = LogLevel.Critical, Message = "Kafka {Topic}[{Partition}] checkpoint {Previous} (log generation {PreviousGeneration}) lay outside the log [{Low}, {High}]: moved to {Current} (log generation {CurrentGeneration}) and recorded by the checkpoint store")]
     private partial void LogCheckpointReset(string topic, int partition, long previous, int previousGeneration, long current, int currentGeneration, long low, long high);
 
     [LoggerMessage(EventId = 3002, Level = LogLevel.Information, Message = "Kafka {Topic}[{Partition}] reading again from {Offset}")]

@@ -2,10 +2,10 @@ using System.Globalization;
 using Orleans.Runtime;
 using Orleans.Streams;
 
-namespace UserEvents.Orleans.Streaming.Kafka;
+namespace OrleansKafka.Streaming;
 
 /// <summary>How partitions, Orleans queues and streams correspond: queue N reads partition N into stream (namespace, "N").</summary>
-public static class KafkaPartitionStreams
+internal static class KafkaPartitionStreams
 {
     /// <summary>The stream that carries partition <paramref name="partition"/>'s records.</summary>
     public static StreamId StreamIdFor(string streamNamespace, int partition) =>

@@ -2,7 +2,7 @@ using Microsoft.Extensions.Logging;
 using Orleans.Runtime;
 using Orleans.Streams;
 
-namespace UserEvents.Orleans.Streaming.Kafka;
+namespace OrleansKafka.Streaming;
 
 /// <summary>The read-only adapter: creates one receiver per queue, i.e. per partition.</summary>
 internal sealed class KafkaQueueAdapter(

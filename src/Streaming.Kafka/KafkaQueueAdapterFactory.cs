@@ -5,14 +5,14 @@ using Orleans.Providers.Streams.Common;
 using Orleans.Runtime;
 using Orleans.Streams;
 
-namespace UserEvents.Orleans.Streaming.Kafka;
+namespace OrleansKafka.Streaming;
 
 /// <summary>
 /// Creates the Kafka stream provider's parts: one queue per partition of the topic (the count is read from the broker in
 /// <see cref="CreateAdapter(CancellationToken)"/>, which the silo's start can cancel, and watched afterwards by
 /// <see cref="KafkaTopicPartitionWatch"/>), a read-only adapter, Orleans' simple queue cache, and a failure handler that reports loudly.
 /// </summary>
-public sealed partial class KafkaQueueAdapterFactory : IQueueAdapterFactory
+internal sealed partial class KafkaQueueAdapterFactory : IQueueAdapterFactory
 {
     private readonly string name;
     private readonly string receiverOwner;

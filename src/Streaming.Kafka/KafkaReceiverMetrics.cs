@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
 
-namespace UserEvents.Orleans.Streaming.Kafka;
+namespace OrleansKafka.Streaming;
 
 /// <summary>
 /// The provider's instruments (meter <see cref="MeterName"/>): records read, batch sizes and read delay, recorded once per batch,
@@ -9,6 +9,10 @@ namespace UserEvents.Orleans.Streaming.Kafka;
 /// </summary>
 public sealed class KafkaReceiverMetrics
 {
+    /// <summary>
+    /// The meter's name. It predates the package's own name and is kept for compatibility: alert rules and dashboards select
+    /// the provider's series by it.
+    /// </summary>
     public const string MeterName = "UserEvents.Orleans.Streaming.Kafka";
 
     private static readonly int[] RecordBuckets = [1, 10, 50, 100, 500, 1_000, 2_500, 5_000, 10_000];
@@ -25,7 +29,7 @@ public sealed class KafkaReceiverMetrics
     private readonly Counter<long> startFailures;
     private readonly ConcurrentDictionary<LagSource, byte> lagSources = new();
 
-    public KafkaReceiverMetrics(IMeterFactory meterFactory)
+    internal KafkaReceiverMetrics(IMeterFactory meterFactory)
     {
         var meter = meterFactory.Create(MeterName);
         recordsRead = meter.CreateCounter<long>("kafka.receiver.records", "{record}", "Kafka records read and handed to Orleans");
@@ -42,7 +46,7 @@ public sealed class KafkaReceiverMetrics
     /// One batch of <paramref name="records"/> records read from a partition and handed over <paramref name="readDelaySeconds"/>
     /// after its newest record's Kafka timestamp (null when the records carry none).
     /// </summary>
-    public void BatchRead(string topic, int partition, int records, double? readDelaySeconds)
+    internal void BatchRead(string topic, int partition, int records, double? readDelaySeconds)
     {
         recordsRead.Add(records, new KeyValuePair<string, object?>("topic", topic), new KeyValuePair<string, object?>("partition", partition));
         batchSize.Record(records);
@@ -53,18 +57,18 @@ public sealed class KafkaReceiverMetrics
         }
     }
 
-    /// <summary>The receivers of this silo waiting to start (what /health/ready reports).</summary>
+    /// <summary>The receivers of this silo waiting to start (what a readiness check reports).</summary>
     public KafkaReceiverStarts Starts { get; } = new();
 
-    /// <summary>The topic's partition count on the broker against the queues read (what /health/ready reports).</summary>
+    /// <summary>The topic's partition count on the broker against the queues read (what a readiness check reports).</summary>
     public KafkaTopicPartitionCounts Topics { get; } = new();
 
     /// <summary>One failed start attempt of a partition's receiver.</summary>
-    public void StartFailed(string topic, int partition) =>
+    internal void StartFailed(string topic, int partition) =>
         startFailures.Add(1, new KeyValuePair<string, object?>("topic", topic), new KeyValuePair<string, object?>("partition", partition));
 
     /// <summary>Reports the lag of a partition while the returned handle is not disposed; <paramref name="lag"/> returns null when unknown.</summary>
-    public IDisposable TrackLag(string topic, int partition, Func<long?> lag)
+    internal IDisposable TrackLag(string topic, int partition, Func<long?> lag)
     {
         var source = new LagSource(this, topic, partition, lag);
         lagSources.TryAdd(source, 0);

@@ -1,13 +1,17 @@
 using System.Collections.Concurrent;
 
-namespace UserEvents.Orleans.Streaming.Kafka;
+namespace OrleansKafka.Streaming;
 
 /// <summary>
 /// The receivers of this silo that exist (their queue is assigned here) but have not started reading yet, with why:
-/// what <c>/health/ready</c> and the <c>kafka.receiver.not_started</c> gauge report.
+/// what a readiness check and the <c>kafka.receiver.not_started</c> gauge report.
 /// </summary>
 public sealed class KafkaReceiverStarts
 {
+    internal KafkaReceiverStarts()
+    {
+    }
+
     private readonly ConcurrentDictionary<Tracking, byte> receivers = new();
 
     /// <summary>The receivers not started now, oldest first.</summary>

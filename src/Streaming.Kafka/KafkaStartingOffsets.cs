@@ -1,4 +1,4 @@
-namespace UserEvents.Orleans.Streaming.Kafka;
+namespace Orleans.Configuration;
 
 /// <summary>Where a partition that has no checkpoint yet starts reading.</summary>
 public enum KafkaStartingOffsets

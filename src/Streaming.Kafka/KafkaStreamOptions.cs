@@ -1,6 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 
-namespace UserEvents.Orleans.Streaming.Kafka;
+namespace Orleans.Configuration;
 
 /// <summary>
 /// Settings of one Kafka stream provider: its defaults and ranges live here, checked at silo start by
@@ -33,7 +33,7 @@ public sealed class KafkaStreamOptions
 
     /// <summary>
     /// The most record bytes (key + value) packed into one batch container: with <see cref="MaxRecordsPerBatch"/> it bounds a
-    /// container, so Orleans' cache (containers per queue) x this x partitions on the silo bounds the cached records (docs/BENCHMARKS.md).
+    /// container, so Orleans' cache (containers per queue) x this x partitions on the silo bounds the cached records.
     /// A single larger record still makes a container of its own.
     /// </summary>
     [Range(1024, 256 * 1024 * 1024)]
@@ -65,7 +65,8 @@ public sealed class KafkaStreamOptions
 
     /// <summary>
     /// How often the provider asks the broker for the topic's partition count. Partitions added after the silos started are
-    /// not read until a rolling restart; this check makes /health/ready fail and logs Critical within one period.
+    /// not read until a rolling restart; this check reports them in <see cref="OrleansKafka.Streaming.KafkaReceiverMetrics.Topics"/> (for a readiness check)
+    /// and logs Critical within one period.
     /// </summary>
     [Range(typeof(TimeSpan), "00:00:01", "00:10:00")]
     public TimeSpan PartitionCheckInterval { get; set; } = TimeSpan.FromSeconds(30);

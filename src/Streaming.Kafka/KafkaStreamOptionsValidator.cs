@@ -1,7 +1,7 @@
 using Orleans;
 using Orleans.Runtime;
 
-namespace UserEvents.Orleans.Streaming.Kafka;
+namespace Orleans.Configuration;
 
 /// <summary>Stops the silo at start when the Kafka stream provider's settings cannot work, naming the setting.</summary>
 public sealed class KafkaStreamOptionsValidator(KafkaStreamOptions options, string providerName) : IConfigurationValidator

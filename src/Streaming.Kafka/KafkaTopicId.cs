@@ -2,14 +2,14 @@ using Confluent.Kafka;
 using Confluent.Kafka.Admin;
 using Microsoft.Extensions.Logging;
 
-namespace UserEvents.Orleans.Streaming.Kafka;
+namespace OrleansKafka.Streaming;
 
 /// <summary>
 /// The broker's id of a topic (KIP-516), which changes when a topic is deleted and created again under the same name:
 /// the proof that a partition's log is new, not the old log with its tail lost. Null when the broker reports none
 /// (older brokers, test brokers) or cannot be asked now; callers then assume the log is the same.
 /// </summary>
-public static partial class KafkaTopicId
+internal static partial class KafkaTopicId
 {
     // A broker that does not know the request (librdkafka's mock cluster) lets it time out rather than refuse it, and a
     // receiver's start waits for the answer: a short bound keeps starts and rebalances quick there.

@@ -4,9 +4,9 @@ using Polly;
 using Polly.Retry;
 using ErrorCode = Confluent.Kafka.ErrorCode;
 
-namespace UserEvents.Orleans.Streaming.Kafka;
+namespace OrleansKafka.Streaming;
 
-/// <summary>The one topic-metadata request of the project: which partitions a topic has, once or retried until the topic exists.</summary>
+/// <summary>The one topic-metadata request of the provider: which partitions a topic has, once or retried until the topic exists.</summary>
 public static partial class KafkaTopicMetadata
 {
     /// <summary>

@@ -1,13 +1,17 @@
 using System.Collections.Concurrent;
 
-namespace UserEvents.Orleans.Streaming.Kafka;
+namespace OrleansKafka.Streaming;
 
 /// <summary>
 /// Per topic, how many queues this silo's cluster reads (fixed at start) and how many partitions the broker reported last:
-/// what <c>/health/ready</c> and the <c>kafka.topic.partitions</c> gauges report.
+/// what a readiness check and the <c>kafka.topic.partitions</c> gauges report.
 /// </summary>
 public sealed class KafkaTopicPartitionCounts
 {
+    internal KafkaTopicPartitionCounts()
+    {
+    }
+
     private readonly ConcurrentDictionary<string, KafkaTopicPartitionCount> topics = new(StringComparer.Ordinal);
 
     /// <summary>Every topic read, by name.</summary>

@@ -1,7 +1,7 @@
 using Confluent.Kafka;
 using Microsoft.Extensions.Logging;
 
-namespace UserEvents.Orleans.Streaming.Kafka;
+namespace OrleansKafka.Streaming;
 
 /// <summary>
 /// Asks the broker every <see cref="KafkaStreamOptions.PartitionCheckInterval"/> how many partitions the topic has. Orleans'
@@ -9,7 +9,7 @@ namespace UserEvents.Orleans.Streaming.Kafka;
 /// makes that loud (a Critical log once per change, the <c>kafka.topic.partitions.unread</c> gauge, <c>/health/ready</c>)
 /// instead of silent. Broker errors are logged at Debug and the check runs again next period.
 /// </summary>
-public sealed partial class KafkaTopicPartitionWatch(string providerName, KafkaStreamOptions options, KafkaReceiverMetrics metrics, TimeProvider time, ILogger<KafkaTopicPartitionWatch> logger) : IDisposable
+internal sealed partial class KafkaTopicPartitionWatch(string providerName, KafkaStreamOptions options, KafkaReceiverMetrics metrics, TimeProvider time, ILogger<KafkaTopicPartitionWatch> logger) : IDisposable
 {
     private readonly CancellationTokenSource stopping = new();
     private int started;

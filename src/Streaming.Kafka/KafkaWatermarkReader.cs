@@ -3,7 +3,7 @@ using Confluent.Kafka.Admin;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
-namespace UserEvents.Orleans.Streaming.Kafka;
+namespace OrleansKafka.Streaming;
 
 /// <summary>
 /// Reads the watermarks of every partition of a topic with one admin client (for lag and reconciliation):
@@ -32,6 +32,7 @@ public sealed class KafkaWatermarkReader : IDisposable
         return partitions.Select(p => new KafkaPartitionWatermarks(p, low[p], high[p])).ToArray();
     }
 
+    /// <summary>Closes the admin client.</summary>
     public void Dispose() => admin.Dispose();
 
     private IReadOnlyList<int> PartitionsOf(string topic) => KafkaTopicMetadata.ReadPartitions(admin, topic, timeout);

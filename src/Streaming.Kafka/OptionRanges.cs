@@ -1,13 +1,13 @@
 using System.ComponentModel.DataAnnotations;
 using System.Reflection;
 
-namespace UserEvents.Orleans.Streaming.Kafka;
+namespace OrleansKafka.Streaming;
 
 /// <summary>
 /// Checks the <see cref="RangeAttribute"/>s of an options class: the one place where a setting's range is written, read
 /// by the options' validators and by the environment binding (which phrases the range in the variable's unit).
 /// </summary>
-public static class OptionRanges
+internal static class OptionRanges
 {
     /// <summary>One sentence per property of <paramref name="options"/> outside its range, starting with the property's name.</summary>
     public static IEnumerable<string> Problems(object options)

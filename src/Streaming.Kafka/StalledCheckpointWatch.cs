@@ -1,4 +1,4 @@
-namespace UserEvents.Orleans.Streaming.Kafka;
+namespace OrleansKafka.Streaming;
 
 /// <summary>
 /// Decides when a receiver should look at its partition's checkpoint, and whether the checkpoint has stopped

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Configuration;
 using UserEvents.Orleans.Postgres.Configuration;
-using UserEvents.Orleans.Streaming.Kafka;
+using Orleans.Configuration;
 
 namespace UserEvents.Orleans.Cli.Commands;
 

@@ -5,7 +5,7 @@ using Spectre.Console;
 using Spectre.Console.Cli;
 using UserEvents.Orleans.Cli.Rendering;
 using UserEvents.Orleans.Cli.Verifying;
-using UserEvents.Orleans.Streaming.Kafka;
+using OrleansKafka.Streaming;
 
 namespace UserEvents.Orleans.Cli.Commands;
 

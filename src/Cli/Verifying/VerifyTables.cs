@@ -1,6 +1,6 @@
 using Spectre.Console;
 using UserEvents.Orleans.Cli.Rendering;
-using UserEvents.Orleans.Streaming.Kafka;
+using OrleansKafka.Streaming;
 
 namespace UserEvents.Orleans.Cli.Verifying;
 

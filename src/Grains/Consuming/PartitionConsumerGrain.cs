@@ -6,7 +6,7 @@ using Orleans.Runtime.Placement;
 using Orleans.Streams;
 using Orleans.Streams.Core;
 using UserEvents.Orleans.Contracts;
-using UserEvents.Orleans.Streaming.Kafka.Balancing;
+using OrleansKafka.Streaming.Balancing;
 
 namespace UserEvents.Orleans.Grains.Consuming;
 

@@ -11,9 +11,9 @@ using UserEvents.Orleans.Postgres.Checkpoints;
 using UserEvents.Orleans.Postgres.Configuration;
 using UserEvents.Orleans.Postgres.Events;
 using UserEvents.Orleans.Postgres.Leases;
-using UserEvents.Orleans.Streaming.Kafka;
-using UserEvents.Orleans.Streaming.Kafka.Balancing;
-using UserEvents.Orleans.Streaming.Kafka.Hosting;
+using Orleans.Configuration;
+using OrleansKafka.Streaming.Balancing;
+using Orleans.Hosting;
 
 namespace UserEvents.Orleans.Grains.Hosting;
 

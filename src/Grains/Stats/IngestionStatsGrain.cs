@@ -7,7 +7,8 @@ using UserEvents.Orleans.Contracts;
 using UserEvents.Orleans.Contracts.Stats;
 using UserEvents.Orleans.Postgres.Configuration;
 using UserEvents.Orleans.Postgres.Stats;
-using UserEvents.Orleans.Streaming.Kafka;
+using OrleansKafka.Streaming;
+using Orleans.Configuration;
 
 namespace UserEvents.Orleans.Grains.Stats;
 

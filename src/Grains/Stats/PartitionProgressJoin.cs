@@ -1,6 +1,6 @@
 using UserEvents.Orleans.Contracts.Stats;
 using UserEvents.Orleans.Postgres.Stats;
-using UserEvents.Orleans.Streaming.Kafka;
+using OrleansKafka.Streaming;
 
 namespace UserEvents.Orleans.Grains.Stats;
 

@@ -4,7 +4,7 @@ using Microsoft.Extensions.Logging;
 using UserEvents.Orleans.Contracts;
 using UserEvents.Orleans.Contracts.Stats;
 using UserEvents.Orleans.Grains.Telemetry;
-using UserEvents.Orleans.Streaming.Kafka.Balancing;
+using OrleansKafka.Streaming.Balancing;
 
 namespace UserEvents.Orleans.Grains.Stats;
 

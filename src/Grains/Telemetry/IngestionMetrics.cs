@@ -1,6 +1,6 @@
 using System.Diagnostics.Metrics;
 using UserEvents.Orleans.Contracts;
-using UserEvents.Orleans.Streaming.Kafka;
+using OrleansKafka.Streaming;
 
 namespace UserEvents.Orleans.Grains.Telemetry;
 

@@ -1,5 +1,5 @@
 using System.Diagnostics.Metrics;
-using UserEvents.Orleans.Streaming.Kafka;
+using OrleansKafka.Streaming;
 
 namespace UserEvents.Orleans.Grains.Telemetry;
 

@@ -1,5 +1,5 @@
 using System.ComponentModel.DataAnnotations;
-using UserEvents.Orleans.Streaming.Kafka;
+using UserEvents.Orleans.Postgres.Configuration;
 
 namespace UserEvents.Orleans.Grains.Writing;
 

@@ -1,4 +1,4 @@
-using UserEvents.Orleans.Streaming.Kafka;
+using OrleansKafka.Streaming;
 
 namespace UserEvents.Orleans.Postgres.Checkpoints;
 

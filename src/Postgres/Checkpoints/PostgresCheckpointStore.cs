@@ -1,5 +1,5 @@
 using Npgsql;
-using UserEvents.Orleans.Streaming.Kafka;
+using OrleansKafka.Streaming;
 
 namespace UserEvents.Orleans.Postgres.Checkpoints;
 

@@ -1,6 +1,6 @@
 using Npgsql;
 using UserEvents.Orleans.Contracts;
-using UserEvents.Orleans.Streaming.Kafka;
+using OrleansKafka.Streaming;
 
 namespace UserEvents.Orleans.Postgres.Checkpoints;
 

@@ -38,7 +38,7 @@ public sealed record PostgresConnectionSettings
     /// <summary>Every problem with the settings, each starting with the name of its setting.</summary>
     public IEnumerable<string> Validate()
     {
-        foreach (var problem in Streaming.Kafka.OptionRanges.Problems(this))
+        foreach (var problem in OptionRanges.Problems(this))
         {
             yield return problem;
         }

@@ -1,5 +1,5 @@
 using UserEvents.Orleans.Contracts;
-using UserEvents.Orleans.Streaming.Kafka;
+using OrleansKafka.Streaming;
 
 namespace UserEvents.Orleans.Postgres.Events;
 

@@ -1,6 +1,6 @@
 using Npgsql;
 using NpgsqlTypes;
-using UserEvents.Orleans.Streaming.Kafka.Balancing;
+using OrleansKafka.Streaming.Balancing;
 
 namespace UserEvents.Orleans.Postgres.Leases;
 

@@ -1,7 +1,7 @@
 using UserEvents.Orleans.Grains.Writing;
 using UserEvents.Orleans.Postgres.Configuration;
 using UserEvents.Orleans.Postgres.Events;
-using UserEvents.Orleans.Streaming.Kafka;
+using Orleans.Configuration;
 
 namespace UserEvents.Orleans.Silo.Configuration;
 

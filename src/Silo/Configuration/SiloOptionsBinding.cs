@@ -1,5 +1,5 @@
 using UserEvents.Orleans.Postgres.Configuration;
-using UserEvents.Orleans.Streaming.Kafka;
+using Orleans.Configuration;
 
 namespace UserEvents.Orleans.Silo.Configuration;
 

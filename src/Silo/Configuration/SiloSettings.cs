@@ -5,7 +5,7 @@ using UserEvents.Orleans.Grains.Writing;
 using UserEvents.Orleans.Postgres.Configuration;
 using UserEvents.Orleans.Postgres.Events;
 using UserEvents.Orleans.Postgres.Partitions;
-using UserEvents.Orleans.Streaming.Kafka;
+using Orleans.Configuration;
 
 namespace UserEvents.Orleans.Silo.Configuration;
 
@@ -109,7 +109,7 @@ public sealed class SiloSettings
         errors.AddRange(KafkaStreamOptionsValidator.Validate(kafka).Select(p => SiloEnvironment.KafkaReceivers.Rename(UserEventsEnvironment.Kafka.Rename(p))));
         errors.AddRange(settings.Writer.Validate().Select(SiloEnvironment.Writer.Rename));
         errors.AddRange(settings.Flush.Validate().Select(SiloEnvironment.Flush.Rename));
-        errors.AddRange(Streaming.Kafka.OptionRanges.Problems(settings.Host).Select(SiloEnvironment.Host.Rename));
+        errors.AddRange(OptionRanges.Problems(settings.Host).Select(SiloEnvironment.Host.Rename));
         SiloSettingsRules.Check(settings, errors);
         return errors.Count == 0 ? settings : throw new InvalidSettingsException(errors.Distinct().ToArray());
     }

@@ -1,4 +1,4 @@
-using UserEvents.Orleans.Streaming.Kafka;
+using Orleans.Configuration;
 
 namespace UserEvents.Orleans.Silo.Health;
 

@@ -31,13 +31,13 @@ public static class HealthEndpoints
             .AddCheck<KafkaBrokerHealthCheck>("kafka", tags: [ReadyTag], timeout: CheckTimeout)
             .Add(new HealthCheckRegistration(
                 "kafka-receivers",
-                services => new KafkaReceiversHealthCheck(services.GetRequiredService<UserEvents.Orleans.Streaming.Kafka.KafkaReceiverMetrics>(), TimeProvider.System, settings.Host.ReceiverStartGrace),
+                services => new KafkaReceiversHealthCheck(services.GetRequiredService<OrleansKafka.Streaming.KafkaReceiverMetrics>(), TimeProvider.System, settings.Host.ReceiverStartGrace),
                 HealthStatus.Unhealthy,
                 [ReadyTag],
                 CheckTimeout))
             .Add(new HealthCheckRegistration(
                 "kafka-partitions",
-                services => new KafkaTopicPartitionsHealthCheck(services.GetRequiredService<UserEvents.Orleans.Streaming.Kafka.KafkaReceiverMetrics>()),
+                services => new KafkaTopicPartitionsHealthCheck(services.GetRequiredService<OrleansKafka.Streaming.KafkaReceiverMetrics>()),
                 HealthStatus.Unhealthy,
                 [ReadyTag],
                 CheckTimeout));

@@ -4,7 +4,7 @@ using OpenTelemetry.Resources;
 using UserEvents.Orleans.Grains.Telemetry;
 using UserEvents.Orleans.Postgres.Partitions;
 using UserEvents.Orleans.Silo.Health;
-using UserEvents.Orleans.Streaming.Kafka;
+using OrleansKafka.Streaming;
 
 namespace UserEvents.Orleans.Silo.Http;
 

@@ -1,4 +1,5 @@
-using UserEvents.Orleans.Streaming.Kafka;
+using OrleansKafka.Streaming;
+using Orleans.Configuration;
 
 namespace UserEvents.Orleans.Silo.Startup;
 

@@ -1,4 +1,4 @@
-namespace UserEvents.Orleans.Streaming.Kafka.Balancing;
+namespace OrleansKafka.Streaming.Balancing;
 
 /// <summary>
 /// Spreads N queues over k silos so each reads ⌊N/k⌋ or ⌈N/k⌉, moving as few queues as possible from the current
@@ -6,7 +6,7 @@ namespace UserEvents.Orleans.Streaming.Kafka.Balancing;
 /// excess, and only queues that are free (never owned, or owned by a silo no longer active) or given up move.
 /// Deterministic, so any silo that computes it from the same inputs writes the same answer.
 /// </summary>
-public static class EvenQueueSpread
+internal static class EvenQueueSpread
 {
     public static IReadOnlyDictionary<int, string> Balance(IReadOnlyDictionary<int, string> current, IReadOnlyCollection<string> activeSilos, int queueCount)
     {

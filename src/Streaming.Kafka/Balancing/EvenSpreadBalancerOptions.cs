@@ -1,7 +1,7 @@
-namespace UserEvents.Orleans.Streaming.Kafka.Balancing;
+namespace OrleansKafka.Streaming.Balancing;
 
 /// <summary>Settings of <see cref="EvenSpreadQueueBalancer"/>, named by stream provider.</summary>
-public sealed class EvenSpreadBalancerOptions
+internal sealed class EvenSpreadBalancerOptions
 {
     /// <summary>
     /// How often a silo re-reads the shared ownership besides on each membership change: it bounds how long a silo

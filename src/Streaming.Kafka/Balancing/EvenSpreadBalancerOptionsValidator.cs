@@ -1,10 +1,10 @@
 using Orleans;
 using Orleans.Runtime;
 
-namespace UserEvents.Orleans.Streaming.Kafka.Balancing;
+namespace OrleansKafka.Streaming.Balancing;
 
 /// <summary>Stops the silo at start when the balancer's settings cannot work, one line per bad setting.</summary>
-public sealed class EvenSpreadBalancerOptionsValidator(EvenSpreadBalancerOptions options, string providerName) : IConfigurationValidator
+internal sealed class EvenSpreadBalancerOptionsValidator(EvenSpreadBalancerOptions options, string providerName) : IConfigurationValidator
 {
     public void ValidateConfiguration()
     {

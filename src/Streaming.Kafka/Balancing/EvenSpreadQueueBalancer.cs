@@ -5,7 +5,7 @@ using Orleans.Configuration;
 using Orleans.Runtime;
 using Orleans.Streams;
 
-namespace UserEvents.Orleans.Streaming.Kafka.Balancing;
+namespace OrleansKafka.Streaming.Balancing;
 
 /// <summary>
 /// Gives each active silo ⌊N/k⌋ or ⌈N/k⌉ of the provider's N queues and moves only what a membership change requires
@@ -14,7 +14,7 @@ namespace UserEvents.Orleans.Streaming.Kafka.Balancing;
 /// so silos whose views lag behind never undo a newer decision, and a stable membership moves nothing. A silo stopping
 /// gracefully hands its queues over before it stops; a dead silo's queues move when membership declares it dead.
 /// </summary>
-public sealed partial class EvenSpreadQueueBalancer : QueueBalancerBase, IStreamQueueBalancer
+internal sealed partial class EvenSpreadQueueBalancer : QueueBalancerBase, IStreamQueueBalancer
 {
     private readonly string scope;
     private readonly string self;

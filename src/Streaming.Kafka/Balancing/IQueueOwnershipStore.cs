@@ -1,4 +1,4 @@
-namespace UserEvents.Orleans.Streaming.Kafka.Balancing;
+namespace OrleansKafka.Streaming.Balancing;
 
 /// <summary>
 /// The cluster's one shared record of which silo reads which queue. Every silo's balancer reads it and, when its view

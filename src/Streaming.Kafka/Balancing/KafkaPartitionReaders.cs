@@ -1,4 +1,4 @@
-namespace UserEvents.Orleans.Streaming.Kafka.Balancing;
+namespace OrleansKafka.Streaming.Balancing;
 
 /// <summary>
 /// The silo's latest view of which silo reads each partition of one provider, kept by its balancer. Consumers use it

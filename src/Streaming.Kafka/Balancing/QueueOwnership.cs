@@ -1,4 +1,4 @@
-namespace UserEvents.Orleans.Streaming.Kafka.Balancing;
+namespace OrleansKafka.Streaming.Balancing;
 
 /// <summary>
 /// Which silo reads each queue (queue number = partition number), as decided at membership version
@@ -6,6 +6,7 @@ namespace UserEvents.Orleans.Streaming.Kafka.Balancing;
 /// </summary>
 public sealed record QueueOwnership(IReadOnlyDictionary<int, string> Owners, long MembershipVersion)
 {
+    /// <summary>No queue owned by anyone, before any membership version (-1).</summary>
     public static QueueOwnership None { get; } = new(new Dictionary<int, string>(), -1);
 
     /// <summary>The queues <paramref name="silo"/> reads, ascending.</summary>

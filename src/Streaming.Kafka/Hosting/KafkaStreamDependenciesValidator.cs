@@ -1,8 +1,8 @@
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.Runtime;
-using UserEvents.Orleans.Streaming.Kafka.Balancing;
+using OrleansKafka.Streaming.Balancing;
 
-namespace UserEvents.Orleans.Streaming.Kafka.Hosting;
+namespace OrleansKafka.Streaming.Hosting;
 
 /// <summary>
 /// Stops the silo at start when a service the Kafka provider needs is not registered (keyed by the provider's name or
@@ -37,7 +37,7 @@ internal sealed class KafkaStreamDependenciesValidator(IServiceProvider services
 
         if (!Registered(typeof(IQueueOwnershipStore)))
         {
-            yield return $"no {nameof(IQueueOwnershipStore)} is registered (the queue balancer records which silo reads which partition in it)";
+            yield return $"no {nameof(IQueueOwnershipStore)} is registered: call UseQueueOwnershipStore<T>() on its configurator (the queue balancer records which silo reads which partition in it)";
         }
     }
 }

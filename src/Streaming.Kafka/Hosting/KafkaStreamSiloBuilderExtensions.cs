@@ -1,7 +1,6 @@
-using Orleans.Hosting;
-using UserEvents.Orleans.Streaming.Kafka.Balancing;
+using OrleansKafka.Streaming.Balancing;
 
-namespace UserEvents.Orleans.Streaming.Kafka.Hosting;
+namespace Orleans.Hosting;
 
 /// <summary>Adds a Kafka persistent-stream provider to a silo.</summary>
 public static class KafkaStreamSiloBuilderExtensions

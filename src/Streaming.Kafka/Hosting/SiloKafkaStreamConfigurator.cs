@@ -2,12 +2,12 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Orleans.Configuration;
-using Orleans.Hosting;
 using Orleans.Runtime;
 using Orleans.Streams;
-using UserEvents.Orleans.Streaming.Kafka.Balancing;
+using OrleansKafka.Streaming.Balancing;
+using OrleansKafka.Streaming.Hosting;
 
-namespace UserEvents.Orleans.Streaming.Kafka.Hosting;
+namespace Orleans.Hosting;
 
 /// <summary>
 /// Configures one Kafka stream provider, as Orleans' own provider configurators do: options through
@@ -20,13 +20,17 @@ public sealed class SiloKafkaStreamConfigurator : SiloPersistentStreamConfigurat
     /// <summary>Batches Orleans caches per partition unless <see cref="ConfigureCache"/> says otherwise.</summary>
     public const int DefaultCacheSize = 64;
 
+    /// <summary>
+    /// A configurator of stream provider <paramref name="name"/> whose services go through <paramref name="configureServicesDelegate"/>;
+    /// <see cref="KafkaStreamSiloBuilderExtensions.AddKafkaStreams(ISiloBuilder, string, Action{SiloKafkaStreamConfigurator})"/> makes one.
+    /// </summary>
     public SiloKafkaStreamConfigurator(string name, Action<Action<IServiceCollection>> configureServicesDelegate)
         : base(name, configureServicesDelegate, KafkaQueueAdapterFactory.Create)
     {
         ConfigureDelegate(services =>
         {
             services.AddMetrics();
-            services.TryAddSingleton<KafkaReceiverMetrics>();
+            services.TryAddSingleton(provider => new KafkaReceiverMetrics(provider.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>()));
             services.AddKeyedSingleton<KafkaPartitionReaders>(name);
             services.AddKeyedSingleton(name, (provider, _) => new KafkaTopicPartitionWatch(
                 name,
@@ -78,6 +82,17 @@ public sealed class SiloKafkaStreamConfigurator : SiloPersistentStreamConfigurat
         where TDecoder : class, IKafkaRecordDecoder
     {
         ConfigureDelegate(services => services.AddKeyedSingleton<IKafkaRecordDecoder, TDecoder>(Name));
+        return this;
+    }
+
+    /// <summary>
+    /// Where the cluster's one shared record of which silo reads which partition lives (the balancer's store); an unkeyed
+    /// <see cref="IQueueOwnershipStore"/> in the services serves every provider that has none of its own.
+    /// </summary>
+    public SiloKafkaStreamConfigurator UseQueueOwnershipStore<TStore>()
+        where TStore : class, IQueueOwnershipStore
+    {
+        ConfigureDelegate(services => services.AddKeyedSingleton<IQueueOwnershipStore, TStore>(Name));
         return this;
     }
 

@@ -4,7 +4,7 @@ using Microsoft.Extensions.Logging.Testing;
 using UserEvents.Orleans.Grains.Writing;
 using UserEvents.Orleans.Postgres.Events;
 using UserEvents.Orleans.Silo.Configuration;
-using UserEvents.Orleans.Streaming.Kafka;
+using Orleans.Configuration;
 using UserEvents.Orleans.Tests.Infrastructure;
 
 namespace UserEvents.Orleans.Tests.Configuration;

@@ -5,7 +5,7 @@ using Confluent.Kafka;
 using CsCheck;
 using UserEvents.Orleans.Contracts;
 using UserEvents.Orleans.Grains.Decoding;
-using UserEvents.Orleans.Streaming.Kafka;
+using OrleansKafka.Streaming;
 
 namespace UserEvents.Orleans.Tests.Decoding;
 

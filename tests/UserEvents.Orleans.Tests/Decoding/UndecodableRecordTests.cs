@@ -2,7 +2,7 @@ using System.Collections;
 using Confluent.Kafka;
 using UserEvents.Orleans.Contracts;
 using UserEvents.Orleans.Grains.Decoding;
-using UserEvents.Orleans.Streaming.Kafka;
+using OrleansKafka.Streaming;
 
 namespace UserEvents.Orleans.Tests.Decoding;
 

@@ -4,7 +4,7 @@ using Orleans.Hosting;
 using Orleans.TestingHost;
 using UserEvents.Orleans.Contracts;
 using UserEvents.Orleans.Grains.Hosting;
-using UserEvents.Orleans.Streaming.Kafka;
+using Orleans.Configuration;
 using UserEvents.Orleans.Tests.Infrastructure;
 
 namespace UserEvents.Orleans.Tests.EndToEnd;

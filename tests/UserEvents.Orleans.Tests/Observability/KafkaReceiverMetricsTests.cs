@@ -4,7 +4,8 @@ using Npgsql;
 using UserEvents.Orleans.Contracts;
 using UserEvents.Orleans.Grains.Decoding;
 using UserEvents.Orleans.Postgres.Checkpoints;
-using UserEvents.Orleans.Streaming.Kafka;
+using OrleansKafka.Streaming;
+using Orleans.Configuration;
 using UserEvents.Orleans.Tests.EndToEnd;
 using UserEvents.Orleans.Tests.Infrastructure;
 

@@ -1,7 +1,7 @@
 using Npgsql;
 using UserEvents.Orleans.Contracts;
 using UserEvents.Orleans.Postgres.Checkpoints;
-using UserEvents.Orleans.Streaming.Kafka;
+using OrleansKafka.Streaming;
 using UserEvents.Orleans.Tests.Infrastructure;
 using static UserEvents.Orleans.Tests.Postgres.CommitPlanTests;
 

@@ -1,6 +1,6 @@
 using UserEvents.Orleans.Contracts;
 using UserEvents.Orleans.Postgres.Events;
-using UserEvents.Orleans.Streaming.Kafka;
+using OrleansKafka.Streaming;
 
 namespace UserEvents.Orleans.Tests.Postgres;
 

@@ -1,5 +1,5 @@
 using UserEvents.Orleans.Postgres.Checkpoints;
-using UserEvents.Orleans.Streaming.Kafka;
+using OrleansKafka.Streaming;
 
 namespace UserEvents.Orleans.Tests.Postgres;
 

@@ -1,4 +1,4 @@
-using UserEvents.Orleans.Streaming.Kafka.Balancing;
+using OrleansKafka.Streaming.Balancing;
 
 namespace UserEvents.Orleans.Tests.Scaling;
 

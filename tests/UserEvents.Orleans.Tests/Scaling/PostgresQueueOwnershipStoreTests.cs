@@ -1,6 +1,6 @@
 using Npgsql;
 using UserEvents.Orleans.Postgres.Leases;
-using UserEvents.Orleans.Streaming.Kafka.Balancing;
+using OrleansKafka.Streaming.Balancing;
 using UserEvents.Orleans.Tests.Infrastructure;
 
 namespace UserEvents.Orleans.Tests.Scaling;

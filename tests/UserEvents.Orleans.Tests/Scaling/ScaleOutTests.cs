@@ -7,7 +7,6 @@ using Orleans.TestingHost;
 using UserEvents.Orleans.Contracts;
 using UserEvents.Orleans.Contracts.Stats;
 using UserEvents.Orleans.Grains.Hosting;
-using UserEvents.Orleans.Streaming.Kafka;
 using UserEvents.Orleans.Tests.EndToEnd;
 using UserEvents.Orleans.Tests.Infrastructure;
 

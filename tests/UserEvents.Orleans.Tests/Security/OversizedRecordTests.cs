@@ -3,7 +3,7 @@ using System.Text;
 using Confluent.Kafka;
 using UserEvents.Orleans.Contracts;
 using UserEvents.Orleans.Grains.Decoding;
-using UserEvents.Orleans.Streaming.Kafka;
+using OrleansKafka.Streaming;
 
 namespace UserEvents.Orleans.Tests.Security;
 

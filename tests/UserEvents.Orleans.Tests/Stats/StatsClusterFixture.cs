@@ -3,7 +3,7 @@ using Npgsql;
 using Orleans.Hosting;
 using Orleans.TestingHost;
 using UserEvents.Orleans.Grains.Hosting;
-using UserEvents.Orleans.Streaming.Kafka;
+using Orleans.Configuration;
 using UserEvents.Orleans.Tests.Infrastructure;
 
 namespace UserEvents.Orleans.Tests.Stats;

@@ -5,9 +5,10 @@ using Orleans.Runtime;
 using UserEvents.Orleans.Grains.Decoding;
 using UserEvents.Orleans.Postgres.Checkpoints;
 using UserEvents.Orleans.Postgres.Leases;
-using UserEvents.Orleans.Streaming.Kafka;
-using UserEvents.Orleans.Streaming.Kafka.Balancing;
-using UserEvents.Orleans.Streaming.Kafka.Hosting;
+using OrleansKafka.Streaming;
+using OrleansKafka.Streaming.Balancing;
+using OrleansKafka.Streaming.Hosting;
+using Orleans.Hosting;
 
 namespace UserEvents.Orleans.Tests.Streaming;
 

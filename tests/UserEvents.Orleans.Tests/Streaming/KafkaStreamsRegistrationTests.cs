@@ -5,9 +5,8 @@ using Orleans.Configuration;
 using Orleans.Hosting;
 using Orleans.Runtime;
 using Orleans.Streams;
-using UserEvents.Orleans.Streaming.Kafka;
-using UserEvents.Orleans.Streaming.Kafka.Balancing;
-using UserEvents.Orleans.Streaming.Kafka.Hosting;
+using OrleansKafka.Streaming;
+using OrleansKafka.Streaming.Balancing;
 
 namespace UserEvents.Orleans.Tests.Streaming;
 
