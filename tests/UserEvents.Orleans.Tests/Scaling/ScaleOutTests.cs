@@ -124,7 +124,7 @@ public sealed class ScaleOutTests : IAsyncLifetime
         string[] disagreements = [];
         while (DateTime.UtcNow < deadline)
         {
-            var reading = await ReadOwnersAsync("SELECT partition, owner FROM kafka_checkpoints WHERE topic = 'user-events'");
+            var reading = await ReadOwnersAsync($"SELECT partition, owner FROM kafka_checkpoints WHERE topic = '{Topic}'");
             var statuses = await Task.WhenAll(Enumerable.Range(0, Partitions).Select(p =>
                 cluster.Client.GetGrain<IPartitionConsumerGrain>(p.ToString(CultureInfo.InvariantCulture)).GetStatusAsync()));
             disagreements = statuses
