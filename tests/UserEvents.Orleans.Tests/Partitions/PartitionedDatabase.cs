@@ -1,19 +1,28 @@
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
 using Npgsql;
+using UserEvents.Orleans.Contracts;
+using UserEvents.Orleans.Postgres.Checkpoints;
 using UserEvents.Orleans.Postgres.Partitions;
 using UserEvents.Orleans.Tests.Infrastructure;
+using UserEvents.Orleans.Tests.Postgres;
 
 namespace UserEvents.Orleans.Tests.Partitions;
 
 /// <summary>
-/// A migrated database whose partitions begin <see cref="DaysOfHistory"/> days ago, filled the way the contract says the
-/// commit fills it (rows, then counters per partition bucket), and optionally a login that is only a member of
-/// user_events_runtime. The role is dropped at the end.
+/// A migrated database whose partitions begin <see cref="DaysOfHistory"/> days ago, filled through the product's committer
+/// at chosen times (<see cref="StoreAsync"/>), and optionally a login that is only a member of user_events_runtime. The
+/// role is dropped at the end.
 /// </summary>
 public sealed class PartitionedDatabase : IAsyncDisposable
 {
     public const int DaysOfHistory = 3;
 
+    private const string Topic = "user-events";
+    private const int KafkaPartitions = 3;
+    private static readonly string[] EventTypes = ["view", "like", "share"];
+
+    private readonly long[] nextOffsets = new long[KafkaPartitions];
     private string? role;
 
     private PartitionedDatabase(string ownerConnectionString) => OwnerConnectionString = ownerConnectionString;
@@ -50,61 +59,49 @@ public sealed class PartitionedDatabase : IAsyncDisposable
     public static PartitionMaintenance Maintenance(NpgsqlDataSource dataSource, TimeSpan? retention) =>
         new(dataSource, new PartitionSettings { Interval = TimeSpan.FromDays(1), Ahead = 3, Retention = retention }, NullLogger<PartitionMaintenance>.Instance);
 
-    /// <summary>Stores <paramref name="events"/> events and a tenth as many dead letters at <paramref name="at"/>, with their counters.</summary>
+    /// <summary>
+    /// Stores <paramref name="events"/> events and a tenth as many dead letters, spread over three Kafka partitions,
+    /// through the product's committer with its clock at <paramref name="at"/>: the rows, counters, ledger and checkpoints
+    /// are what a flush at that time writes.
+    /// </summary>
     public async Task StoreAsync(DateTimeOffset at, int events)
     {
-        await using var connection = new NpgsqlConnection(OwnerConnectionString);
-        await connection.OpenAsync();
-        await using var transaction = await connection.BeginTransactionAsync();
-        await using (var rows = new NpgsqlCommand(
-            """
-            INSERT INTO user_events (user_id, movie_id, event_type, event_timestamp, processed_at, kafka_partition, kafka_offset)
-            SELECT g % 97, g % 31, (ARRAY['view', 'like', 'share'])[1 + g % 3], @at - interval '1 second', @at, g % 3, g
-            FROM generate_series(1, @events) g;
-            INSERT INTO user_events_rejected (kafka_partition, kafka_offset, raw_value, reason, received_at)
-            SELECT g % 3, g, '\x00'::bytea, 'not JSON', @at FROM generate_series(1, @events / 10) g;
-            INSERT INTO event_type_counts (bucket, kafka_partition, event_type, events, first_event, last_event)
-            SELECT (SELECT from_at FROM event_partitions WHERE parent = 'user_events' AND from_at <= @at AND @at < to_at),
-                   g % 3, (ARRAY['view', 'like', 'share'])[1 + g % 3], count(*), @at - interval '1 second', @at - interval '1 second'
-            FROM generate_series(1, @events) g GROUP BY 2, 3
-            ON CONFLICT (bucket, kafka_partition, event_type) DO UPDATE SET events = event_type_counts.events + EXCLUDED.events;
-            INSERT INTO rejected_counts (bucket, kafka_partition, rejected)
-            SELECT (SELECT from_at FROM event_partitions WHERE parent = 'user_events_rejected' AND from_at <= @at AND @at < to_at), g % 3, count(*)
-            FROM generate_series(1, @events / 10) g GROUP BY 2
-            ON CONFLICT (bucket, kafka_partition) DO UPDATE SET rejected = rejected_counts.rejected + EXCLUDED.rejected;
-            INSERT INTO ingest_minutes (minute, kafka_partition, events, rejected)
-            VALUES (date_trunc('minute', @at), 0, @events, @events / 10)
-            ON CONFLICT (minute, kafka_partition) DO UPDATE SET events = ingest_minutes.events + EXCLUDED.events;
-            """,
-            connection,
-            transaction))
+        await using var dataSource = NpgsqlDataSource.Create(OwnerConnectionString);
+        var checkpoints = new PostgresCheckpointStore(dataSource);
+        var batches = new List<UserEventBatch>();
+        for (var partition = 0; partition < KafkaPartitions; partition++)
         {
-            rows.Parameters.AddWithValue("at", at);
-            rows.Parameters.AddWithValue("events", events);
-            await rows.ExecuteNonQueryAsync();
+            await checkpoints.PinAsync(Topic, partition, 0, null, default);
+            var from = nextOffsets[partition];
+            var offset = from;
+            var rows = new List<UserEvent>();
+            var deadLetters = new List<RejectedRecord>();
+            for (var g = 1; g <= events; g++)
+            {
+                if (g % KafkaPartitions == partition)
+                {
+                    rows.Add(new UserEvent(g % 97, g % 31, EventTypes[g % 3], at.AddSeconds(-1).ToUnixTimeMilliseconds(), offset++));
+                }
+            }
+
+            for (var g = 1; g <= events / 10; g++)
+            {
+                if (g % KafkaPartitions == partition)
+                {
+                    deadLetters.Add(new RejectedRecord(offset++, null, [0x00], "not JSON"));
+                }
+            }
+
+            nextOffsets[partition] = offset;
+            batches.Add(new UserEventBatch(Topic, partition, from, offset, [.. rows], [.. deadLetters], at));
         }
 
-        await transaction.CommitAsync();
+        var outcomes = await Committers.Create(dataSource, time: new FakeTimeProvider(at)).CommitAsync(batches.Where(b => b.RecordCount > 0).ToArray(), default);
+        Assert.All(outcomes, o => Assert.Equal(BatchCommitStatus.Committed, o.Status));
     }
 
-    /// <summary>The counters' figures next to what SQL counts: (type, counted, counters) and rejected (counted, counters).</summary>
-    public async Task AssertCountersEqualRowsAsync()
-    {
-        var mismatches = await PostgresServer.ScalarAsync<long>(
-            OwnerConnectionString,
-            """
-            SELECT count(*) FROM (
-                SELECT event_type, count(*) AS n FROM user_events GROUP BY event_type
-                UNION ALL SELECT 'rejected', count(*) FROM user_events_rejected
-            ) counted
-            FULL JOIN (
-                SELECT event_type, sum(events) AS n FROM event_type_counts GROUP BY event_type
-                UNION ALL SELECT 'rejected', coalesce(sum(rejected), 0) FROM rejected_counts
-            ) kept USING (event_type)
-            WHERE counted.n IS DISTINCT FROM kept.n
-            """);
-        Assert.Equal(0, mismatches);
-    }
+    /// <summary>Asserts that <c>event_type_counts</c> and <c>rejected_counts</c> equal what SQL counts in the rows.</summary>
+    public async Task AssertCountersEqualRowsAsync() => RowCounts.AssertNone(await RowCounts.CounterMismatchesAsync(OwnerConnectionString));
 
     public Task ExecuteAsync(string sql) => PostgresServer.ExecuteAsync(OwnerConnectionString, sql);
 

@@ -7,7 +7,10 @@ using static UserEvents.Orleans.Tests.Postgres.CommitPlanTests;
 
 namespace UserEvents.Orleans.Tests.Postgres;
 
-/// <summary>A row PostgreSQL always refuses becomes a dead letter; everything flushed with it is stored.</summary>
+/// <summary>
+/// A row PostgreSQL always refuses becomes a dead letter; everything flushed with it is stored, and the counters and the
+/// ledger count it as the dead letter it became, never as the event it was (each compared with what SQL counts in the rows).
+/// </summary>
 public sealed class RefusedRowsTests : IAsyncLifetime
 {
     private string connectionString = "";
@@ -47,6 +50,7 @@ public sealed class RefusedRowsTests : IAsyncLifetime
         Assert.Contains("\"user_id\":777", value, StringComparison.Ordinal);
         Assert.Equal(3_000L, await Count("SELECT count(*) FROM (SELECT kafka_partition, kafka_offset FROM user_events UNION ALL SELECT kafka_partition, kafka_offset FROM user_events_rejected) r"));
         Assert.Equal(3L, await Count("SELECT count(*) FROM kafka_checkpoints WHERE next_offset = 1000"));
+        await RowCounts.AssertBookkeepingEqualsRowsAsync(connectionString);
     }
 
     [Fact]
@@ -61,6 +65,7 @@ public sealed class RefusedRowsTests : IAsyncLifetime
         Assert.Equal(BatchCommitStatus.AlreadyStored, again[0].Status);
         Assert.Equal(9L, await Count("SELECT count(*) FROM user_events"));
         Assert.Equal(1L, await Count("SELECT count(*) FROM user_events_rejected"));
+        await RowCounts.AssertBookkeepingEqualsRowsAsync(connectionString);
     }
 
     [Fact]

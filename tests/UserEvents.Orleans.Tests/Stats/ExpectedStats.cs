@@ -1,5 +1,4 @@
 using Npgsql;
-using UserEvents.Orleans.Postgres.Stats;
 
 namespace UserEvents.Orleans.Tests.Stats;
 
@@ -12,12 +11,15 @@ public static class ExpectedStats
 
     /// <summary>
     /// Events stored (by processed_at) from the start of the minute <paramref name="minutes"/> before the one of
-    /// <paramref name="at"/> until <paramref name="at"/>, per second, as the API rounds them (the counters count per minute).
+    /// <paramref name="at"/> until <paramref name="at"/>, per second, rounded to 2 decimals as the API documents (the
+    /// counters count per minute). Plain arithmetic on the rows' timestamps, not the product's <c>RecentRate</c>.
     /// </summary>
     public static async Task<double> RateAsync(string database, DateTimeOffset at, int minutes)
     {
-        var count = await ScalarAsync(database, "SELECT count(*) FROM user_events WHERE processed_at >= $1", RecentRate.WindowStart(at, minutes));
-        return RecentRate.PerSecond(count, at, minutes);
+        var ticks = at.UtcTicks;
+        var windowStart = new DateTimeOffset(ticks - (ticks % TimeSpan.TicksPerMinute) - (minutes * TimeSpan.TicksPerMinute), TimeSpan.Zero);
+        var count = await ScalarAsync(database, "SELECT count(*) FROM user_events WHERE processed_at >= $1", windowStart);
+        return Math.Round(count / (at - windowStart).TotalSeconds, 2);
     }
 
     public static Task<Dictionary<string, long>> ByEventTypeAsync(string database) =>

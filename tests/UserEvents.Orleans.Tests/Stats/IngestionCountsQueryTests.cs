@@ -18,8 +18,8 @@ public sealed class IngestionCountsQueryTests
     {
         var database = await ContractCommits.CreateDatabaseAsync("statscounters");
         // Commits now, 3 and 30 minutes ago: the two rate windows see different parts of them.
-        await ContractCommits.CommitAsync(database, Topic, 0, 0, 0, 4000, flush: 500, rejectEvery: 97, processedAt: "now() - interval '30 minutes'");
-        await ContractCommits.CommitAsync(database, Topic, 1, 0, 0, 3000, flush: 300, rejectEvery: 50, processedAt: "now() - interval '3 minutes'");
+        await ContractCommits.CommitAsync(database, Topic, 0, 0, 0, 4000, flush: 500, rejectEvery: 97, processedAt: DateTimeOffset.UtcNow.AddMinutes(-30));
+        await ContractCommits.CommitAsync(database, Topic, 1, 0, 0, 3000, flush: 300, rejectEvery: 50, processedAt: DateTimeOffset.UtcNow.AddMinutes(-3));
         await ContractCommits.CommitAsync(database, Topic, 1, 0, 3000, 3500, flush: 100, rejectEvery: 50);
         await ContractCommits.CommitAsync(database, Topic, 2, 0, 100, 700, flush: 700, rejectEvery: 7);
 

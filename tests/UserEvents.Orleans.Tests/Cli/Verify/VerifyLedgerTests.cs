@@ -7,7 +7,7 @@ using UserEvents.Orleans.Tests.Stats;
 namespace UserEvents.Orleans.Tests.Cli.Verify;
 
 /// <summary>
-/// <c>verify</c> against ledgers filled in SQL the way the commit fills them (<see cref="ContractCommits"/>): the shallow
+/// <c>verify</c> against ledgers filled through the product's committer (<see cref="ContractCommits"/>): the shallow
 /// check reads only checkpoints, resets, ledger and counters; <c>--deep</c> recounts rows through the position index.
 /// </summary>
 public sealed class VerifyLedgerTests(VerifyLedgerTests.KafkaFixture kafka) : IClassFixture<VerifyLedgerTests.KafkaFixture>
@@ -93,6 +93,7 @@ public sealed class VerifyLedgerTests(VerifyLedgerTests.KafkaFixture kafka) : IC
             INSERT INTO kafka_commit_ledger (topic, partition, log_generation, from_offset, to_offset, events, rejected, kind)
             VALUES ('{Topic}', 1, 0, 1000, 1500, 0, 0, 'lost');
             UPDATE kafka_checkpoints SET next_offset = 1500 WHERE partition = 1;
+            UPDATE kafka_checkpoints SET next_offset = 200, log_generation = 1 WHERE partition = 0;
             """);
         await ContractCommits.CommitAsync(database, Topic, 0, 1, 200, 500, flush: 100, rejectEvery: 10);
         await ContractCommits.CommitAsync(database, Topic, 1, 0, 1500, 1800, flush: 100, rejectEvery: 10);
