@@ -111,6 +111,7 @@ public sealed class LeastPrivilegeTests(RuntimeRoleDatabase database) : IClassFi
     /// <summary>Commits events and dead letters of two partitions through the product's committer, logged in as the runtime role.</summary>
     private static async Task CommitAsRuntimeRoleAsync(RuntimeRoleDatabase target)
     {
+        const string Topic = "user-events"; // no broker: the committer alone writes these rows
         await PostgresServer.ExecuteAsync(target.OwnerConnectionString, $"""
             INSERT INTO kafka_offset_resets (topic, partition, from_offset, to_offset, low_watermark, high_watermark, reason, from_generation, to_generation, kind)
             VALUES ('{Topic}', 0, 0, 0, 0, 0, 'a reset for the runtime role to read', 0, 0, 'retention')
