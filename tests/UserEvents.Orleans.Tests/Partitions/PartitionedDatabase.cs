@@ -35,11 +35,12 @@ public sealed class PartitionedDatabase : IAsyncDisposable
     /// <summary>Midnight UTC <see cref="DaysOfHistory"/> days ago: where the legacy partitions now end.</summary>
     public DateTimeOffset HistoryStart { get; private set; }
 
-    public static async Task<PartitionedDatabase> CreateAsync()
+    /// <param name="legacyEnd">Where the legacy partitions end instead (for partitions narrower than a day).</param>
+    public static async Task<PartitionedDatabase> CreateAsync(DateTimeOffset? legacyEnd = null)
     {
         var database = new PartitionedDatabase(await PostgresServer.CreateMigratedDatabaseAsync("parts"));
         var today = new DateTimeOffset(DateTimeOffset.UtcNow.UtcDateTime.Date, TimeSpan.Zero);
-        database.HistoryStart = today.AddDays(-DaysOfHistory);
+        database.HistoryStart = legacyEnd ?? today.AddDays(-DaysOfHistory);
         foreach (var parent in PartitionParents.All)
         {
             await database.EndLegacyAtAsync(parent, parent == PartitionParents.Events ? "processed_at" : "received_at", database.HistoryStart);
