@@ -163,17 +163,6 @@ public sealed class RealKafkaBroker : IAsyncDisposable
         await Admin.DeleteRecordsAsync([new TopicPartitionOffset(topic, partition, beforeOffset)]);
     }
 
-    /// <summary>Log start and log end offset of each partition, in partition order.</summary>
-    public IReadOnlyList<WatermarkOffsets> QueryWatermarks(string topic, int partitions)
-    {
-        using var consumer = new ConsumerBuilder<Ignore, Ignore>(new ConsumerConfig { BootstrapServers = BootstrapServers, GroupId = "test-watermarks" })
-            .SetLogHandler((_, _) => { })
-            .Build();
-        return Enumerable.Range(0, partitions)
-            .Select(p => consumer.QueryWatermarkOffsets(new TopicPartition(topic, p), TimeSpan.FromSeconds(10)))
-            .ToArray();
-    }
-
     public async ValueTask DisposeAsync()
     {
         DisposeAdmin();
