@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """Summary of one test run, by group (the folder of tests/UserEvents.Orleans.Tests a test lives in):
-tests, passed, failed, skipped, time, and the Kafka broker(s) the group's tests started.
+tests, passed, failed, skipped, time, and the Kafka broker(s) the group's tests started; then each failed test with the
+first lines of its message, so that the end of a long log names what failed.
   test-summary.py RESULTS.trx BROKERS.tsv
 BROKERS.tsv has one "group<TAB>kind" line per broker a test started (KafkaTestBroker.UsageLogVariable).
 Exits 1 when USER_EVENTS_TEST_REAL_KAFKA is set and a test was skipped: every broker test must run on the real broker."""
@@ -26,7 +27,12 @@ def main(trx, brokers_tsv):
         name = cls[len(PREFIX):] if cls.startswith(PREFIX) else cls
         group_of[test.get("id")] = name.split(".")[0] if "." in name else "(top)"
     rows = collections.defaultdict(lambda: collections.Counter())
+    failures = []
     for result in root.iterfind("t:Results/t:UnitTestResult", NS):
+        if result.get("outcome") == "Failed":
+            message = result.find("t:Output/t:ErrorInfo/t:Message", NS)
+            text = (message.text or "") if message is not None else ""
+            failures.append((result.get("testName"), text.strip().splitlines()[:4]))
         row = rows[group_of.get(result.get("testId"), "?")]
         outcome = result.get("outcome")
         row["tests"] += 1
@@ -46,6 +52,10 @@ def main(trx, brokers_tsv):
         print(f"{group:<18} {row['tests']:>5} {row['passed']:>6} {row['failed']:>6} {row['skipped']:>7} {row['seconds']:>8.1f}  {broker}")
     on = {k: sum(rows[g]["tests"] for g in rows if k in kinds.get(g, {})) for k in names}
     print(f"tests in groups that ran on the real broker: {on['real']}; on LocalKafka: {on['local']}")
+    for name, lines in failures:
+        print(f"FAILED {name}")
+        for line in lines:
+            print(f"    {line[:300]}")
     skipped = sum(r["skipped"] for r in rows.values())
     if os.environ.get("USER_EVENTS_TEST_REAL_KAFKA") and skipped:
         print(f"test-summary: {skipped} test(s) skipped while the real broker is configured: every broker test must run", file=sys.stderr)

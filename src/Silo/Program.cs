@@ -47,13 +47,16 @@ builder.Logging.AddSimpleConsole(o =>
     o.TimestampFormat = "HH:mm:ss.fff ";
 });
 // Defaults under every other source, so that Logging__LogLevel__Npgsql=Information (say) still wins. Npgsql logs every
-// command it runs at Information: several lines per flush, formatted on the commit path.
+// command it runs at Information: several lines per flush, formatted on the commit path. Log filters match category
+// prefixes, so the common Logging__LogLevel__Orleans=Warning would also silence the Kafka provider (OrleansKafka.*):
+// its own, longer rule keeps it at Information unless that rule is set too.
 builder.Configuration.Sources.Insert(0, new MemoryConfigurationSource
 {
     InitialData = new Dictionary<string, string?>
     {
         ["Logging:LogLevel:Polly"] = "Warning",
         ["Logging:LogLevel:Npgsql"] = "Warning",
+        ["Logging:LogLevel:OrleansKafka"] = "Information",
     },
 });
 
