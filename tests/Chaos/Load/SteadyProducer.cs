@@ -11,6 +11,7 @@ namespace UserEvents.Orleans.Chaos.Load;
 public sealed class SteadyProducer : IAsyncDisposable
 {
     private const int PermitsPerRound = 256;
+    private const int ResendRounds = 20;
     private static readonly TimeSpan QueueFullBackoff = TimeSpan.FromMilliseconds(5);
     private static readonly TimeSpan FlushTimeout = TimeSpan.FromSeconds(30);
 
@@ -19,13 +20,15 @@ public sealed class SteadyProducer : IAsyncDisposable
     private readonly ChaosRecordGenerator generator;
     private readonly RatePacer pacer;
     private readonly CancellationTokenSource stop = new();
-    private readonly Action<DeliveryReport<byte[]?, byte[]?>> onRegular;
-    private readonly Action<DeliveryReport<byte[]?, byte[]?>> onToReject;
     private Task loop = Task.CompletedTask;
     private long delivered;
     private long deliveredToReject;
     private long failed;
+    private long uncertain;
+    private long uncertainToReject;
     private string? firstError;
+    private readonly System.Collections.Concurrent.ConcurrentQueue<Message<byte[]?, byte[]?>> toResend = new();
+    private readonly System.Collections.Concurrent.ConcurrentQueue<Message<byte[]?, byte[]?>> toResendToReject = new();
 
     private SteadyProducer(string bootstrapServers, string topic, double eventsPerSecond, double malformedPercent)
     {
@@ -36,8 +39,6 @@ public sealed class SteadyProducer : IAsyncDisposable
             .SetLogHandler((_, _) => { })
             .SetErrorHandler((_, _) => { })
             .Build();
-        onRegular = report => OnReport(report, toReject: false);
-        onToReject = report => OnReport(report, toReject: true);
     }
 
     public static SteadyProducer Start(string bootstrapServers, string topic, double eventsPerSecond, double malformedPercent)
@@ -53,8 +54,20 @@ public sealed class SteadyProducer : IAsyncDisposable
         await stop.CancelAsync();
         await loop;
         await Task.Run(() => producer.Flush(FlushTimeout));
+        for (var round = 0; round < ResendRounds && !(toResend.IsEmpty && toResendToReject.IsEmpty); round++)
+        {
+            await SendAgainAsync(CancellationToken.None);
+            await Task.Run(() => producer.Flush(FlushTimeout));
+        }
+
+        Interlocked.Add(ref failed, toResend.Count + toResendToReject.Count);
         return new ProducedCounts(
-            Interlocked.Read(ref delivered), Interlocked.Read(ref deliveredToReject), Interlocked.Read(ref failed), Volatile.Read(ref firstError));
+            Interlocked.Read(ref delivered),
+            Interlocked.Read(ref deliveredToReject),
+            Interlocked.Read(ref failed),
+            Volatile.Read(ref firstError),
+            Interlocked.Read(ref uncertain),
+            Interlocked.Read(ref uncertainToReject));
     }
 
     public async ValueTask DisposeAsync()
@@ -71,6 +84,7 @@ public sealed class SteadyProducer : IAsyncDisposable
         {
             while (!cancellationToken.IsCancellationRequested)
             {
+                await SendAgainAsync(cancellationToken);
                 var permits = await pacer.AcquireAsync(PermitsPerRound, cancellationToken);
                 for (var i = 0; i < permits; i++)
                 {
@@ -84,15 +98,31 @@ public sealed class SteadyProducer : IAsyncDisposable
         }
     }
 
-    private async Task SendAsync(ChaosRecord record, CancellationToken cancellationToken)
+    private Task SendAsync(ChaosRecord record, CancellationToken cancellationToken) =>
+        SendAsync(new Message<byte[]?, byte[]?> { Key = record.Key, Value = record.Value }, record.MustBeRejected, cancellationToken);
+
+    private async Task SendAgainAsync(CancellationToken cancellationToken)
     {
-        var message = new Message<byte[]?, byte[]?> { Key = record.Key, Value = record.Value };
-        var onReport = record.MustBeRejected ? onToReject : onRegular;
+        while (toResend.TryDequeue(out var message))
+        {
+            await SendAsync(message, toReject: false, cancellationToken);
+        }
+
+        while (toResendToReject.TryDequeue(out var message))
+        {
+            await SendAsync(message, toReject: true, cancellationToken);
+        }
+    }
+
+    private async Task SendAsync(Message<byte[]?, byte[]?> message, bool toReject, CancellationToken cancellationToken)
+    {
+        // The producer's delivery reports carry no key and value (DeliveryReportFields): the message is kept here for a resend.
+        void Report(DeliveryReport<byte[]?, byte[]?> report) => OnReport(report, message, toReject);
         while (true)
         {
             try
             {
-                producer.Produce(topic, message, onReport);
+                producer.Produce(topic, message, Report);
                 return;
             }
             // A full queue waits for deliveries; an unknown topic is a broker coming back from a crash whose first
@@ -104,8 +134,25 @@ public sealed class SteadyProducer : IAsyncDisposable
         }
     }
 
-    private void OnReport(DeliveryReport<byte[]?, byte[]?> report, bool toReject)
+    private void OnReport(DeliveryReport<byte[]?, byte[]?> report, Message<byte[]?, byte[]?> message, bool toReject)
     {
+        // A broker killed -9 and coming back: librdkafka gives up on records whose partition its metadata does not list yet,
+        // or that timed out. Sent again, as an at-least-once producer does; one that may have reached the log counts as uncertain.
+        if (report.Error.Code is Confluent.Kafka.ErrorCode.Local_UnknownPartition or Confluent.Kafka.ErrorCode.Local_UnknownTopic or Confluent.Kafka.ErrorCode.Local_MsgTimedOut or Confluent.Kafka.ErrorCode.Local_Transport)
+        {
+            if (report.Status != PersistenceStatus.NotPersisted)
+            {
+                Interlocked.Increment(ref uncertain);
+                if (toReject)
+                {
+                    Interlocked.Increment(ref uncertainToReject);
+                }
+            }
+
+            (toReject ? toResendToReject : toResend).Enqueue(message);
+            return;
+        }
+
         if (report.Error.IsError)
         {
             Interlocked.Increment(ref failed);

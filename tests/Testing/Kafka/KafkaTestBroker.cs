@@ -46,11 +46,14 @@ public abstract class KafkaTestBroker : IAsyncDisposable
         CancellationToken cancellationToken = default,
         [CallerFilePath] string caller = "")
     {
-        KafkaTestBroker broker = RealKafkaBroker.KitFromEnvironment is { } kit
-            ? await RealKafkaTopic.CreateAsync(await RealKafkaBroker.SharedAsync(kit, cancellationToken), topic, partitions, cancellationToken)
-            : await LocalKafkaBroker.StartAsync(topic, partitions, cancellationToken: cancellationToken);
-        RecordUsage(caller, broker.Kind);
-        return broker;
+        if (RealKafkaBroker.KitFromEnvironment is not { } kit)
+        {
+            return await LocalKafkaBroker.StartAsync(topic, partitions, cancellationToken: cancellationToken, caller: caller);
+        }
+
+        var real = await RealKafkaTopic.CreateAsync(await RealKafkaBroker.SharedAsync(kit, cancellationToken), topic, partitions, cancellationToken);
+        RecordUsage(caller, real.Kind);
+        return real;
     }
 
     /// <summary>Graceful stop (SIGTERM); a real broker keeps its log.</summary>
@@ -104,7 +107,8 @@ public abstract class KafkaTestBroker : IAsyncDisposable
         return parts[tests + 1] == "UserEvents.Orleans.Tests" && tests + 3 < parts.Length ? parts[tests + 2] : parts[tests + 1];
     }
 
-    private static void RecordUsage(string caller, string kind)
+    /// <summary>Appends the caller's group and the broker kind to the usage log, when <see cref="UsageLogVariable"/> names one.</summary>
+    protected static void RecordUsage(string caller, string kind)
     {
         if (Environment.GetEnvironmentVariable(UsageLogVariable) is { Length: > 0 } log)
         {

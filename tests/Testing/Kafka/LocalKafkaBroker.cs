@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Runtime.CompilerServices;
 
 namespace UserEvents.Orleans.Testing;
 
@@ -46,7 +47,11 @@ public sealed class LocalKafkaBroker : KafkaTestBroker
     /// <paramref name="port"/> a free one is picked, and another tried if it is taken before LocalKafka binds it.
     /// </summary>
     public static async Task<LocalKafkaBroker> StartAsync(
-        string topic = "user-events", int partitions = 6, int? port = null, CancellationToken cancellationToken = default)
+        string topic = "user-events",
+        int partitions = 6,
+        int? port = null,
+        CancellationToken cancellationToken = default,
+        [CallerFilePath] string caller = "")
     {
         var localKafkaDll = RepositoryLayout.Locate().LocalKafkaDll;
         for (var attempt = 1; ; attempt++)
@@ -55,6 +60,7 @@ public sealed class LocalKafkaBroker : KafkaTestBroker
             try
             {
                 await broker.LaunchAsync(cancellationToken);
+                RecordUsage(caller, broker.Kind);
                 return broker;
             }
             catch (InvalidOperationException) when (port is null && attempt < PortAttempts && broker.standardError.Contains("in use"))
