@@ -131,6 +131,7 @@ internal sealed partial class KafkaPartitionReceiver : IQueueAdapterReceiver
         {
             long bytes = 0;
             var newestTimestampMs = long.MinValue;
+            long? skippedTo = null;
             while (records.Count < options.MaxRecordsPerBatch && bytes < options.MaxBatchBytes)
             {
                 ConsumeResult<byte[]?, byte[]?>? result;
@@ -155,6 +156,7 @@ internal sealed partial class KafkaPartitionReceiver : IQueueAdapterReceiver
                 if (result is null)
                 {
                     drained = true;
+                    skippedTo = PositionPastUndelivered(current);
                     break;
                 }
 
@@ -171,10 +173,15 @@ internal sealed partial class KafkaPartitionReceiver : IQueueAdapterReceiver
 
             if (records.Count == 0)
             {
+                if (skippedTo > nextOffset)
+                {
+                    containers.Add(Pack(records, newestTimestampMs, skippedTo));
+                }
+
                 break;
             }
 
-            containers.Add(Pack(records, newestTimestampMs));
+            containers.Add(Pack(records, newestTimestampMs, skippedTo));
             records = [];
         }
     }
@@ -321,15 +328,35 @@ internal sealed partial class KafkaPartitionReceiver : IQueueAdapterReceiver
     [Obsolete("Orleans calls the overload with a CancellationToken.")]
     public Task Shutdown(TimeSpan timeout) => Shutdown(timeout, CancellationToken.None);
 
-    /// <param name="records">The records of one contiguous range, in offset order.</param>
-    /// <param name="newestTimestampMs">The records' newest Kafka timestamp, long.MinValue when none carries one.</param>
-    private KafkaBatchContainer Pack(List<ConsumeResult<byte[]?, byte[]?>> records, long newestTimestampMs)
+    /// <summary>
+    /// The consumer's position once it has handed out everything fetched so far: past the control markers and (with
+    /// read_committed) the aborted records that follow the last record delivered, which librdkafka consumes without
+    /// handing them out. Null when unknown (nothing consumed since the last assign or seek, which reset it).
+    /// </summary>
+    private long? PositionPastUndelivered(IConsumer<byte[]?, byte[]?> current)
     {
-        var first = records[0].Offset.Value;
-        // Offsets may skip (transaction markers, compaction): the range starts where the previous one ended,
-        // unless the consumer was moved back, in which case it starts at the first record.
+        try
+        {
+            var position = current.Position(topicPartition);
+            return position.IsSpecial ? null : position.Value;
+        }
+        catch (KafkaException)
+        {
+            return null;
+        }
+    }
+
+    /// <param name="records">The records of one contiguous range, in offset order; empty when the range holds only offsets Kafka does not deliver.</param>
+    /// <param name="newestTimestampMs">The records' newest Kafka timestamp, long.MinValue when none carries one.</param>
+    /// <param name="skippedTo">The consumer's position after the records when nothing more was fetched yet (see <see cref="PositionPastUndelivered"/>): the range ends there.</param>
+    private KafkaBatchContainer Pack(List<ConsumeResult<byte[]?, byte[]?>> records, long newestTimestampMs, long? skippedTo)
+    {
+        var afterLast = records.Count > 0 ? records[^1].Offset.Value + 1 : nextOffset;
+        var to = Math.Max(afterLast, skippedTo ?? afterLast);
+        var first = records.Count > 0 ? records[0].Offset.Value : to;
+        // Offsets may skip (transaction markers, aborted records, compaction): the range starts where the previous one
+        // ended, unless the consumer was moved back, in which case it starts at the first record.
         var from = first >= nextOffset ? nextOffset : first;
-        var to = records[^1].Offset.Value + 1;
         var range = new KafkaRecordRange(options.Topic, Partition, from, to, logGeneration);
         var container = new KafkaBatchContainer(streamId, new EventSequenceTokenV2(sequenceNumber), range, decoder.Decode(range, records));
         // Only a built container moves the position: a read that fails before leaves the records to be read again.
