@@ -43,6 +43,23 @@ public sealed class TransactionalTopicTests
         Assert.Equal(0, await PostgresServer.ScalarAsync<long>(run.Database, $"SELECT count(*) FROM user_events WHERE movie_id >= {AbortedFirstId}"));
         Assert.Equal(0, await run.ReadLagAsync());
         Assert.True(await PostgresServer.ScalarAsync<long>(run.Database, "SELECT count(*) FROM kafka_commit_ledger WHERE delivered < to_offset - from_offset") > 0);
+
+        // Once everything is stored, an aborted transaction alone: ranges without a single record move the checkpoints.
+        var endsBefore = run.Topic.QueryHighWatermarks();
+        using (var producer = run.Producer("alone"))
+        {
+            producer.Write(SampleEvents.Generate(AbortedSize, firstId: AbortedFirstId + (Transactions * AbortedSize)), commit: false);
+        }
+
+        for (var p = 0; p < Partitions; p++)
+        {
+            // Its records on the partition and the abort marker, which the coordinator writes after AbortTransaction returns.
+            await run.WaitForLogEndAsync(p, endsBefore[p] + Enumerable.Range(0, AbortedSize).Count(i => i % Partitions == p) + 1);
+        }
+
+        await run.WaitForCheckpointsAtLogEndAsync(DateTime.UtcNow + CheckpointsAtLogEndWithin);
+        Assert.Equal(Partitions, await PostgresServer.ScalarAsync<long>(run.Database, "SELECT count(DISTINCT partition) FROM kafka_commit_ledger WHERE delivered = 0 AND events = 0 AND rejected = 0"));
+        Assert.Equal(0, await run.ReadLagAsync());
         var output = await IngestionAssertions.AssertVerifiedAsync(run.Database, run.Topic.BootstrapServers, run.Topic.Topic);
         Assert.Contains("missing, 0 unexpected; 0 windows not re-read", output, StringComparison.Ordinal);
         Assert.Contains($"deep (Kafka, read_committed): {Transactions * CommittedSize} records re-read in {Partitions} windows", output, StringComparison.Ordinal);
