@@ -38,6 +38,7 @@ internal sealed partial class KafkaPartitionReceiver : IQueueAdapterReceiver
     private int logGeneration;
     private long sequenceNumber;
     private long? outOfRangeSince;
+    private long? untrustedPosition;
 
     public KafkaPartitionReceiver(
         string providerName,
@@ -117,6 +118,7 @@ internal sealed partial class KafkaPartitionReceiver : IQueueAdapterReceiver
             // Whatever failed after records were consumed (a decoder that threw), nothing of this read may be skipped: the
             // containers already built are handed out, and the consumer goes back to the first record not packed yet.
             LogReadFailed(exception, options.Topic, Partition, nextOffset);
+            DistrustPosition(current);
             current.Seek(new TopicPartitionOffset(topicPartition, new Offset(nextOffset)));
         }
 
@@ -162,6 +164,7 @@ internal sealed partial class KafkaPartitionReceiver : IQueueAdapterReceiver
 
                 if (!result.IsPartitionEOF)
                 {
+                    untrustedPosition = null;
                     records.Add(result);
                     bytes += (result.Message.Key?.Length ?? 0) + (result.Message.Value?.Length ?? 0);
                     if (result.Message.Timestamp is { Type: not TimestampType.NotAvailable } stamp)
@@ -331,9 +334,22 @@ internal sealed partial class KafkaPartitionReceiver : IQueueAdapterReceiver
     /// <summary>
     /// The consumer's position once it has handed out everything fetched so far: past the control markers and (with
     /// read_committed) the aborted records that follow the last record delivered, which librdkafka consumes without
-    /// handing them out. Null when unknown (nothing consumed since the last assign or seek, which reset it).
+    /// handing them out. Null when unknown: nothing served since the consumer was created, or the position it had before
+    /// this receiver last moved it (see <see cref="DistrustPosition"/>).
     /// </summary>
     private long? PositionPastUndelivered(IConsumer<byte[]?, byte[]?> current)
+    {
+        var position = ReadPosition(current);
+        return position == untrustedPosition ? null : position;
+    }
+
+    /// <summary>
+    /// Called before a seek or an assign: librdkafka resets the position when it handles the move, on its own thread, so
+    /// until a record is read the position it reports may still be the one from before, past records not read again yet.
+    /// </summary>
+    private void DistrustPosition(IConsumer<byte[]?, byte[]?> current) => untrustedPosition = ReadPosition(current);
+
+    private long? ReadPosition(IConsumer<byte[]?, byte[]?> current)
     {
         try
         {
@@ -405,6 +421,7 @@ internal sealed partial class KafkaPartitionReceiver : IQueueAdapterReceiver
         }
 
         LogRewinding(options.Topic, Partition, checkpoint.NextOffset, nextOffset, options.StalledCheckpointTimeout);
+        DistrustPosition(current);
         current.Seek(new TopicPartitionOffset(topicPartition, new Offset(checkpoint.NextOffset)));
         Volatile.Write(ref nextOffset, checkpoint.NextOffset);
         logGeneration = checkpoint.LogGeneration;
@@ -432,6 +449,7 @@ internal sealed partial class KafkaPartitionReceiver : IQueueAdapterReceiver
                 }
 
                 LogOutOfRangeRereading(options.Topic, Partition, stored, nextOffset, options.StalledCheckpointTimeout);
+                DistrustPosition(current);
                 current.Assign(new TopicPartitionOffset(topicPartition, new Offset(stored)));
                 Volatile.Write(ref nextOffset, stored);
                 stallWatch.Reset(stored);
@@ -451,6 +469,7 @@ internal sealed partial class KafkaPartitionReceiver : IQueueAdapterReceiver
                     options.Topic, Partition, reset.Previous.NextOffset, reset.Previous.LogGeneration, reset.Current.NextOffset, reset.Current.LogGeneration, watermarks.Low.Value, watermarks.High.Value);
             }
 
+            DistrustPosition(current);
             current.Assign(new TopicPartitionOffset(topicPartition, new Offset(reset.Current.NextOffset)));
             Volatile.Write(ref nextOffset, reset.Current.NextOffset);
             logGeneration = reset.Current.LogGeneration;
@@ -470,6 +489,7 @@ internal sealed partial class KafkaPartitionReceiver : IQueueAdapterReceiver
     /// </summary>
     private KafkaLogProbe? ReadLastRecord(IConsumer<byte[]?, byte[]?> current, long offset)
     {
+        DistrustPosition(current);
         current.Assign(new TopicPartitionOffset(topicPartition, new Offset(offset)));
         var deadline = time.GetTimestamp();
         while (time.GetElapsedTime(deadline) < options.MetadataTimeout)
