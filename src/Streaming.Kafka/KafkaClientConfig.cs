@@ -7,7 +7,7 @@ internal static class KafkaClientConfig
 {
     private static readonly HashSet<string> ProviderOwnedKeys = new(StringComparer.Ordinal)
     {
-        "bootstrap.servers", "enable.auto.commit", "enable.auto.offset.store", "auto.offset.reset", "group.id", "enable.partition.eof",
+        "bootstrap.servers", "enable.auto.commit", "enable.auto.offset.store", "auto.offset.reset", "group.id", "enable.partition.eof", "isolation.level",
     };
 
     /// <summary>True for settings the provider must control for the exactly-once protocol to hold.</summary>
@@ -27,6 +27,7 @@ internal static class KafkaClientConfig
             EnableAutoOffsetStore = false,
             EnablePartitionEof = false,
             AutoOffsetReset = AutoOffsetReset.Error,
+            IsolationLevel = options.IsolationLevel,
             ClientId = $"orleans-{providerName}",
         };
 

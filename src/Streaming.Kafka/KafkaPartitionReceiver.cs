@@ -38,6 +38,7 @@ internal sealed partial class KafkaPartitionReceiver : IQueueAdapterReceiver
     private int logGeneration;
     private long sequenceNumber;
     private long? outOfRangeSince;
+    private long? untrustedPosition;
 
     public KafkaPartitionReceiver(
         string providerName,
@@ -117,6 +118,7 @@ internal sealed partial class KafkaPartitionReceiver : IQueueAdapterReceiver
             // Whatever failed after records were consumed (a decoder that threw), nothing of this read may be skipped: the
             // containers already built are handed out, and the consumer goes back to the first record not packed yet.
             LogReadFailed(exception, options.Topic, Partition, nextOffset);
+            DistrustPosition(current);
             current.Seek(new TopicPartitionOffset(topicPartition, new Offset(nextOffset)));
         }
 
@@ -131,6 +133,7 @@ internal sealed partial class KafkaPartitionReceiver : IQueueAdapterReceiver
         {
             long bytes = 0;
             var newestTimestampMs = long.MinValue;
+            long? skippedTo = null;
             while (records.Count < options.MaxRecordsPerBatch && bytes < options.MaxBatchBytes)
             {
                 ConsumeResult<byte[]?, byte[]?>? result;
@@ -155,11 +158,13 @@ internal sealed partial class KafkaPartitionReceiver : IQueueAdapterReceiver
                 if (result is null)
                 {
                     drained = true;
+                    skippedTo = PositionPastUndelivered(current);
                     break;
                 }
 
                 if (!result.IsPartitionEOF)
                 {
+                    untrustedPosition = null;
                     records.Add(result);
                     bytes += (result.Message.Key?.Length ?? 0) + (result.Message.Value?.Length ?? 0);
                     if (result.Message.Timestamp is { Type: not TimestampType.NotAvailable } stamp)
@@ -171,10 +176,15 @@ internal sealed partial class KafkaPartitionReceiver : IQueueAdapterReceiver
 
             if (records.Count == 0)
             {
+                if (skippedTo > nextOffset)
+                {
+                    containers.Add(Pack(records, newestTimestampMs, skippedTo));
+                }
+
                 break;
             }
 
-            containers.Add(Pack(records, newestTimestampMs));
+            containers.Add(Pack(records, newestTimestampMs, skippedTo));
             records = [];
         }
     }
@@ -321,15 +331,48 @@ internal sealed partial class KafkaPartitionReceiver : IQueueAdapterReceiver
     [Obsolete("Orleans calls the overload with a CancellationToken.")]
     public Task Shutdown(TimeSpan timeout) => Shutdown(timeout, CancellationToken.None);
 
-    /// <param name="records">The records of one contiguous range, in offset order.</param>
-    /// <param name="newestTimestampMs">The records' newest Kafka timestamp, long.MinValue when none carries one.</param>
-    private KafkaBatchContainer Pack(List<ConsumeResult<byte[]?, byte[]?>> records, long newestTimestampMs)
+    /// <summary>
+    /// The consumer's position once it has handed out everything fetched so far: past the control markers and (with
+    /// read_committed) the aborted records that follow the last record delivered, which librdkafka consumes without
+    /// handing them out. Null when unknown: nothing served since the consumer was created, or the position it had before
+    /// this receiver last moved it (see <see cref="DistrustPosition"/>).
+    /// </summary>
+    private long? PositionPastUndelivered(IConsumer<byte[]?, byte[]?> current)
     {
-        var first = records[0].Offset.Value;
-        // Offsets may skip (transaction markers, compaction): the range starts where the previous one ended,
-        // unless the consumer was moved back, in which case it starts at the first record.
+        var position = ReadPosition(current);
+        return position == untrustedPosition ? null : position;
+    }
+
+    /// <summary>
+    /// Called before a seek or an assign: librdkafka resets the position when it handles the move, on its own thread, so
+    /// until a record is read the position it reports may still be the one from before, past records not read again yet.
+    /// </summary>
+    private void DistrustPosition(IConsumer<byte[]?, byte[]?> current) => untrustedPosition = ReadPosition(current);
+
+    private long? ReadPosition(IConsumer<byte[]?, byte[]?> current)
+    {
+        try
+        {
+            var position = current.Position(topicPartition);
+            return position.IsSpecial ? null : position.Value;
+        }
+        catch (KafkaException)
+        {
+            return null;
+        }
+    }
+
+    /// <param name="records">The records of one contiguous range, in offset order; empty when the range holds only offsets Kafka does not deliver.</param>
+    /// <param name="newestTimestampMs">The records' newest Kafka timestamp, long.MinValue when none carries one.</param>
+    /// <param name="skippedTo">The consumer's position after the records when nothing more was fetched yet (see <see cref="PositionPastUndelivered"/>): the range ends there.</param>
+    private KafkaBatchContainer Pack(List<ConsumeResult<byte[]?, byte[]?>> records, long newestTimestampMs, long? skippedTo)
+    {
+        var afterLast = records.Count > 0 ? records[^1].Offset.Value + 1 : nextOffset;
+        var to = Math.Max(afterLast, skippedTo ?? afterLast);
+        var first = records.Count > 0 ? records[0].Offset.Value : to;
+        // Offsets may skip (transaction markers, aborted records, compaction): the range starts where the previous one
+        // ended, unless the consumer was moved back, in which case it starts at the first record.
         var from = first >= nextOffset ? nextOffset : first;
-        var to = records[^1].Offset.Value + 1;
         var range = new KafkaRecordRange(options.Topic, Partition, from, to, logGeneration);
         var container = new KafkaBatchContainer(streamId, new EventSequenceTokenV2(sequenceNumber), range, decoder.Decode(range, records));
         // Only a built container moves the position: a read that fails before leaves the records to be read again.
@@ -378,6 +421,7 @@ internal sealed partial class KafkaPartitionReceiver : IQueueAdapterReceiver
         }
 
         LogRewinding(options.Topic, Partition, checkpoint.NextOffset, nextOffset, options.StalledCheckpointTimeout);
+        DistrustPosition(current);
         current.Seek(new TopicPartitionOffset(topicPartition, new Offset(checkpoint.NextOffset)));
         Volatile.Write(ref nextOffset, checkpoint.NextOffset);
         logGeneration = checkpoint.LogGeneration;
@@ -405,6 +449,7 @@ internal sealed partial class KafkaPartitionReceiver : IQueueAdapterReceiver
                 }
 
                 LogOutOfRangeRereading(options.Topic, Partition, stored, nextOffset, options.StalledCheckpointTimeout);
+                DistrustPosition(current);
                 current.Assign(new TopicPartitionOffset(topicPartition, new Offset(stored)));
                 Volatile.Write(ref nextOffset, stored);
                 stallWatch.Reset(stored);
@@ -424,6 +469,7 @@ internal sealed partial class KafkaPartitionReceiver : IQueueAdapterReceiver
                     options.Topic, Partition, reset.Previous.NextOffset, reset.Previous.LogGeneration, reset.Current.NextOffset, reset.Current.LogGeneration, watermarks.Low.Value, watermarks.High.Value);
             }
 
+            DistrustPosition(current);
             current.Assign(new TopicPartitionOffset(topicPartition, new Offset(reset.Current.NextOffset)));
             Volatile.Write(ref nextOffset, reset.Current.NextOffset);
             logGeneration = reset.Current.LogGeneration;
@@ -443,6 +489,7 @@ internal sealed partial class KafkaPartitionReceiver : IQueueAdapterReceiver
     /// </summary>
     private KafkaLogProbe? ReadLastRecord(IConsumer<byte[]?, byte[]?> current, long offset)
     {
+        DistrustPosition(current);
         current.Assign(new TopicPartitionOffset(topicPartition, new Offset(offset)));
         var deadline = time.GetTimestamp();
         while (time.GetElapsedTime(deadline) < options.MetadataTimeout)

@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using Confluent.Kafka;
 
 namespace Orleans.Configuration;
 
@@ -26,6 +27,15 @@ public sealed class KafkaStreamOptions
 
     /// <summary>Where a partition without checkpoint starts; the choice is pinned in the checkpoint store before the first read.</summary>
     public KafkaStartingOffsets StartingOffsets { get; set; } = KafkaStartingOffsets.Latest;
+
+    /// <summary>
+    /// Kafka <c>isolation.level</c> of the receivers. <see cref="IsolationLevel.ReadCommitted"/> (the default) hands out only
+    /// records of committed transactions (and every non-transactional record): a partition waits at the last stable offset
+    /// while a transaction is open, and the offsets of aborted records and transaction markers are covered by the ranges
+    /// around them without a record. <see cref="IsolationLevel.ReadUncommitted"/> hands out every record as soon as it is
+    /// written, so the records of aborted transactions, and of open ones that will abort, are decoded and stored as well.
+    /// </summary>
+    public IsolationLevel IsolationLevel { get; set; } = IsolationLevel.ReadCommitted;
 
     /// <summary>The most Kafka records packed into one batch container (one stream event).</summary>
     [Range(1, 1_000_000)]

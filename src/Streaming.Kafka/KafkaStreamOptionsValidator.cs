@@ -37,6 +37,11 @@ public sealed class KafkaStreamOptionsValidator(KafkaStreamOptions options, stri
             yield return $"{nameof(KafkaStreamOptions.StreamNamespace)} is empty";
         }
 
+        if (!Enum.IsDefined(options.IsolationLevel))
+        {
+            yield return $"{nameof(KafkaStreamOptions.IsolationLevel)} must be ReadCommitted or ReadUncommitted";
+        }
+
         if (!Enum.IsDefined(options.StartingOffsets))
         {
             yield return $"{nameof(KafkaStreamOptions.StartingOffsets)} must be Earliest or Latest";

@@ -4,7 +4,7 @@ namespace UserEvents.Orleans.Cli.Verifying;
 /// The rows of one (partition, generation) in [<paramref name="From"/>, <paramref name="To"/>) recounted through the
 /// position index (kafka_partition, kafka_log_generation, kafka_offset) of both tables, range by ledger range.
 /// </summary>
-/// <param name="Missing">Offsets of 'stored' ranges without a row (for 'migrated' ranges: fewer rows than the range's count). Offsets no range covers are the shallow check's missing, not counted again.</param>
+/// <param name="Missing">Offsets of 'stored' ranges without a row (for 'migrated' ranges, and 'stored' ones that cover offsets Kafka did not deliver: fewer rows than the range's count). Offsets no range covers are the shallow check's missing, not counted again.</param>
 /// <param name="Duplicated">Offsets with more than one row (in one table or across both).</param>
 /// <param name="Unexpected">Rows at offsets no 'stored' or 'migrated' range covers: in a 'lost' range, a gap, or outside the chain.</param>
 /// <param name="Defects">The first ranges with a missing, duplicated or unexpected row.</param>

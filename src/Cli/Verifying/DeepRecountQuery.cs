@@ -11,7 +11,7 @@ internal static class DeepRecountQuery
 {
     private const string PerRange = """
         WITH ranges AS (
-            SELECT from_offset, to_offset, kind, events + rejected AS counted FROM kafka_commit_ledger
+            SELECT from_offset, to_offset, kind, events + rejected AS counted, coalesce(delivered, to_offset - from_offset) AS owed FROM kafka_commit_ledger
             WHERE topic = $1 AND partition = $2 AND log_generation = $3 AND to_offset > $4 AND from_offset < $5),
         stored AS (
             SELECT kafka_offset AS o FROM user_events
@@ -23,16 +23,16 @@ internal static class DeepRecountQuery
         marks AS (SELECT from_offset AS o, 0::bigint AS n FROM ranges UNION ALL SELECT o, n FROM per_offset),
         placed AS (SELECT o, n, max(o) FILTER (WHERE n = 0) OVER (ORDER BY o, n) AS range_from FROM marks),
         counted AS (
-            SELECT r.from_offset, r.to_offset, r.kind, r.counted,
+            SELECT r.from_offset, r.to_offset, r.kind, r.counted, r.owed,
                    least(r.to_offset, $5) - greatest(r.from_offset, $4) AS window_length,
                    count(p.o) FILTER (WHERE p.o < r.to_offset) AS present,
                    count(p.o) FILTER (WHERE p.o < r.to_offset AND p.n > 1) AS duplicated,
                    coalesce(sum(p.n) FILTER (WHERE p.o < r.to_offset), 0)::bigint AS row_count,
                    coalesce(sum(p.n) FILTER (WHERE p.o >= r.to_offset), 0)::bigint AS beyond
             FROM ranges r LEFT JOIN placed p ON p.n > 0 AND p.range_from = r.from_offset
-            GROUP BY r.from_offset, r.to_offset, r.kind, r.counted)
+            GROUP BY r.from_offset, r.to_offset, r.kind, r.counted, r.owed)
         SELECT from_offset, to_offset, kind,
-               CASE kind WHEN 'stored' THEN window_length - present
+               CASE kind WHEN 'stored' THEN greatest(0, window_length - (to_offset - from_offset - owed) - present)
                          WHEN 'migrated' THEN greatest(0, window_length - (to_offset - from_offset - counted) - present)
                          ELSE 0 END,
                CASE WHEN kind = 'lost' THEN 0 ELSE duplicated END,

@@ -4,7 +4,8 @@ namespace UserEvents.Orleans.Cli.Verifying;
 /// One (partition, log generation) held against its ledger. The rule: the ledger ranges chain without gap and without
 /// overlap from the generation's start (generation 0: the checkpoint's pinned start_offset; generation g &gt; 0: the
 /// to_offset of the reset that began it) to its end (the checkpoint in the current generation; the from_offset of the
-/// reset that ended it in an older one), and each 'stored' range holds events + rejected = its length. Offsets no range
+/// reset that ended it in an older one), and each 'stored' range holds events + rejected = the records Kafka delivered for
+/// it (its length for a range committed before deliveries were recorded). Offsets no range
 /// covers are <see cref="Missing"/>, offsets two ranges cover are <see cref="Overlapping"/>, ranges outside
 /// [start, end) are <see cref="Unexpected"/>. 'lost' ranges owe no rows and are reported, not counted as defects.
 /// </summary>
@@ -46,6 +47,11 @@ public sealed record GenerationVerdict(
         if (lost > 0)
         {
             notes.Add($"{lost} offsets lost: deleted by Kafka before they were stored");
+        }
+
+        if (chain?.UndeliveredOffsets is > 0 and var undelivered)
+        {
+            notes.Add($"{undelivered} offsets without a record (transaction markers, aborted records)");
         }
 
         if (chain is null)

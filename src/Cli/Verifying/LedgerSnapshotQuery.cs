@@ -21,10 +21,12 @@ public static class LedgerSnapshotQuery
         FROM kafka_offset_resets WHERE topic = $1 ORDER BY partition, id
         """;
 
-    // reach: the furthest to_offset of the earlier ranges of the same (partition, generation).
+    // reach: the furthest to_offset of the earlier ranges of the same (partition, generation). owed: the rows a range must
+    // hold, the records Kafka delivered for it (null before they were recorded: its length).
     private const string Reached = """
         WITH l AS (
-            SELECT partition, log_generation, from_offset, to_offset, events, rejected, kind, bucket,
+            SELECT partition, log_generation, from_offset, to_offset, events, rejected, kind, bucket, delivered,
+                   coalesce(delivered, to_offset - from_offset) AS owed,
                    max(to_offset) OVER (PARTITION BY partition, log_generation ORDER BY from_offset ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS reach
             FROM kafka_commit_ledger WHERE topic = $1)
         """;
@@ -33,18 +35,19 @@ public static class LedgerSnapshotQuery
         SELECT partition, log_generation, count(*), min(from_offset), max(to_offset),
                count(*) FILTER (WHERE from_offset > reach), coalesce(sum(from_offset - reach) FILTER (WHERE from_offset > reach), 0)::bigint,
                count(*) FILTER (WHERE from_offset < reach), coalesce(sum(least(reach, to_offset) - from_offset) FILTER (WHERE from_offset < reach), 0)::bigint,
-               count(*) FILTER (WHERE kind = 'stored' AND events + rejected <> to_offset - from_offset),
+               count(*) FILTER (WHERE kind = 'stored' AND (events + rejected <> owed OR owed > to_offset - from_offset)),
                sum(events)::bigint, sum(rejected)::bigint,
                count(*) FILTER (WHERE kind = 'lost'), coalesce(sum(to_offset - from_offset) FILTER (WHERE kind = 'lost'), 0)::bigint,
-               coalesce(sum(events) FILTER (WHERE live), 0)::bigint, coalesce(sum(rejected) FILTER (WHERE live), 0)::bigint
+               coalesce(sum(events) FILTER (WHERE live), 0)::bigint, coalesce(sum(rejected) FILTER (WHERE live), 0)::bigint,
+               coalesce(sum(to_offset - from_offset - owed) FILTER (WHERE kind = 'stored'), 0)::bigint
         FROM (SELECT l.*, (bucket IS NULL OR bucket = 'infinity' OR bucket = ANY (live.buckets)) AS live
               FROM l, (SELECT array_agg(from_at) AS buckets FROM event_partitions WHERE parent = 'user_events') live) l
         GROUP BY partition, log_generation ORDER BY partition, log_generation
         """;
 
     private const string Defects = Reached + """
-        SELECT partition, log_generation, from_offset, to_offset, kind, events, rejected, reach
-        FROM l WHERE from_offset <> reach OR (kind = 'stored' AND events + rejected <> to_offset - from_offset)
+        SELECT partition, log_generation, from_offset, to_offset, kind, events, rejected, reach, delivered
+        FROM l WHERE from_offset <> reach OR (kind = 'stored' AND (events + rejected <> owed OR owed > to_offset - from_offset))
         ORDER BY partition, log_generation, from_offset LIMIT $2
         """;
 
@@ -76,14 +79,14 @@ public static class LedgerSnapshotQuery
             r.GetInt32(0), r.GetInt64(1), r.GetInt64(2), r.GetInt32(3), r.GetInt32(4), r.GetString(5), r.GetString(6)), cancellationToken);
         var chains = await ReadAllAsync(connection, Chains, [topic], r => (Chain: new LedgerChainSummary(
             r.GetInt32(0), r.GetInt32(1), r.GetInt64(2), r.GetInt64(3), r.GetInt64(4), r.GetInt64(5), r.GetInt64(6),
-            r.GetInt64(7), r.GetInt64(8), r.GetInt64(9), r.GetInt64(10), r.GetInt64(11), r.GetInt64(12), r.GetInt64(13)),
+            r.GetInt64(7), r.GetInt64(8), r.GetInt64(9), r.GetInt64(10), r.GetInt64(11), r.GetInt64(12), r.GetInt64(13), r.GetInt64(16)),
             LiveEvents: r.GetInt64(14), LiveRejected: r.GetInt64(15)), cancellationToken);
 
         // The ranges themselves are listed only when the summary says there is something to list: a second pass over
         // the ledger costs as much as the first.
         var defects = chains.Any(c => c.Chain.Gaps + c.Chain.Overlaps + c.Chain.MiscountedRanges > 0)
             ? await ReadAllAsync(connection, Defects, [topic, DefectsListed], r => new LedgerRangeDefect(
-                r.GetInt32(0), r.GetInt32(1), r.GetInt64(2), r.GetInt64(3), r.GetString(4), r.GetInt64(5), r.GetInt64(6), r.IsDBNull(7) ? null : r.GetInt64(7)), cancellationToken)
+                r.GetInt32(0), r.GetInt32(1), r.GetInt64(2), r.GetInt64(3), r.GetString(4), r.GetInt64(5), r.GetInt64(6), r.IsDBNull(7) ? null : r.GetInt64(7), r.IsDBNull(8) ? null : r.GetInt64(8)), cancellationToken)
             : [];
         var lost = chains.Any(c => c.Chain.LostRanges > 0)
             ? await ReadAllAsync(connection, Lost, [topic, LostListed], r => new LostRange(

@@ -64,7 +64,7 @@ public sealed partial class UserEventRecordDecoder(UserEventJsonReader reader, I
         }
 
         var newest = newestMs == long.MinValue ? DateTimeOffset.MinValue : DateTimeOffset.FromUnixTimeMilliseconds(newestMs);
-        return new UserEventBatch(range.Topic, range.Partition, range.FromOffset, range.ToOffset, events, rejections?.ToArray() ?? [], newest, range.LogGeneration);
+        return new UserEventBatch(range.Topic, range.Partition, range.FromOffset, range.ToOffset, events, rejections?.ToArray() ?? [], newest, range.LogGeneration, records.Count);
     }
 
     /// <summary>Writes the record's event to <paramref name="userEvent"/> and returns null, or returns its dead letter.</summary>

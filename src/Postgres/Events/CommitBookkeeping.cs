@@ -18,10 +18,10 @@ public static class CommitBookkeeping
         "coalesce((SELECT from_at FROM event_partitions WHERE parent = 'user_events_rejected' AND from_at <= $1 AND to_at > $1), 'infinity'::timestamptz)";
 
     private const string Ledger = $"""
-        INSERT INTO kafka_commit_ledger (topic, partition, log_generation, from_offset, to_offset, events, rejected, kind, bucket)
-        SELECT m.topic, m.partition, m.generation, m.from_offset, m.to_offset, m.events, m.rejected, 'stored', {EventBucket}
-        FROM unnest($2::text[], $3::integer[], $4::integer[], $5::bigint[], $6::bigint[], $7::bigint[], $8::bigint[])
-             AS m(topic, partition, generation, from_offset, to_offset, events, rejected)
+        INSERT INTO kafka_commit_ledger (topic, partition, log_generation, from_offset, to_offset, events, rejected, delivered, kind, bucket)
+        SELECT m.topic, m.partition, m.generation, m.from_offset, m.to_offset, m.events, m.rejected, m.delivered, 'stored', {EventBucket}
+        FROM unnest($2::text[], $3::integer[], $4::integer[], $5::bigint[], $6::bigint[], $7::bigint[], $8::bigint[], $9::bigint[])
+             AS m(topic, partition, generation, from_offset, to_offset, events, rejected, delivered)
         ORDER BY m.topic, m.partition
         """;
 
@@ -63,7 +63,8 @@ public static class CommitBookkeeping
             moves.Select(m => m.Value.From).ToArray(),
             moves.Select(m => m.Value.To).ToArray(),
             moves.Select(m => tally.EventsOf(m.Key.Partition)).ToArray(),
-            moves.Select(m => tally.RejectedOf(m.Key.Partition)).ToArray()));
+            moves.Select(m => tally.RejectedOf(m.Key.Partition)).ToArray(),
+            moves.Select(m => m.Value.Delivered).ToArray()));
 
         var types = tally.Events.ToArray();
         if (types.Length > 0)

@@ -59,7 +59,14 @@ public sealed class CommitPlan
                 var firstEvent = FirstAtOrAfter(batch.Events, checkpoint, static e => e.Offset);
                 var firstRejection = FirstAtOrAfter(batch.Rejections, checkpoint, static r => r.Offset);
                 running[key] = batch.ToOffset;
-                moves[key] = new CheckpointMove(stored.LogGeneration, stored.NextOffset, batch.ToOffset);
+                // The records before the checkpoint were delivered to the batch but are not part of this move.
+                long? delivered = batch.Delivered - firstEvent - firstRejection;
+                if (moves.TryGetValue(key, out var earlier))
+                {
+                    delivered += earlier.Delivered;
+                }
+
+                moves[key] = new CheckpointMove(stored.LogGeneration, stored.NextOffset, batch.ToOffset, delivered);
                 plans[index] = new BatchPlan(batch, BatchCommitStatus.Committed, batch.ToOffset, firstEvent, firstRejection);
             }
         }
@@ -79,8 +86,11 @@ public sealed class CommitPlan
     }
 }
 
-/// <summary>A checkpoint moving over [<paramref name="From"/>, <paramref name="To"/>) of log generation <paramref name="LogGeneration"/>.</summary>
-public readonly record struct CheckpointMove(int LogGeneration, long From, long To);
+/// <summary>
+/// A checkpoint moving over [<paramref name="From"/>, <paramref name="To"/>) of log generation <paramref name="LogGeneration"/>,
+/// for which Kafka delivered <paramref name="Delivered"/> records (null when a batch of it did not say).
+/// </summary>
+public readonly record struct CheckpointMove(int LogGeneration, long From, long To, long? Delivered);
 
 /// <summary>A topic partition.</summary>
 public readonly record struct PartitionKey(string Topic, int Partition);

@@ -18,6 +18,11 @@ internal static class SiloEnvironment
             ["latest"] = KafkaStartingOffsets.Latest,
             ["earliest"] = KafkaStartingOffsets.Earliest,
         })
+        .Choice("KAFKA_ISOLATION_LEVEL", o => o.IsolationLevel, new Dictionary<string, Confluent.Kafka.IsolationLevel>
+        {
+            ["read_committed"] = Confluent.Kafka.IsolationLevel.ReadCommitted,
+            ["read_uncommitted"] = Confluent.Kafka.IsolationLevel.ReadUncommitted,
+        })
         .Add("KAFKA_MAX_RECORDS_PER_BATCH", o => o.MaxRecordsPerBatch)
         .Add("KAFKA_MAX_BATCH_BYTES", o => o.MaxBatchBytes)
         .Add("KAFKA_PARTITION_CHECK_SECONDS", o => o.PartitionCheckInterval, SettingUnit.Seconds);

@@ -15,7 +15,7 @@ public static class IngestionAssertions
     /// <param name="Rejected">dead letters in user_events_rejected</param>
     /// <param name="DuplicateOffsets">(partition, generation, offset) stored more than once, over both tables</param>
     /// <param name="CheckpointSum">sum of the checkpoints' next offsets</param>
-    /// <param name="OffsetsWithGaps">offsets in [start, checkpoint) of each checkpoint's generation neither stored nor in a range the ledger records as lost</param>
+    /// <param name="OffsetsWithGaps">offsets in [start, checkpoint) of each checkpoint's generation neither stored, nor in a range the ledger records as lost, nor among the offsets a stored range records Kafka did not deliver (transaction markers, aborted records)</param>
     /// <param name="BeyondCheckpoint">rows at or beyond their partition's checkpoint, or of a generation after the checkpoint's</param>
     /// <param name="CounterMismatches">(partition, event type) counters and per-partition dead-letter counters that differ from the rows, and partitions whose ledger sums differ from the rows</param>
     public sealed record Totals(long Events, long Rejected, long DuplicateOffsets, long CheckpointSum, long OffsetsWithGaps, long BeyondCheckpoint, long CounterMismatches)
@@ -37,6 +37,9 @@ public static class IngestionAssertions
                 SELECT partition AS p, log_generation AS g, coalesce(start_offset, 0) AS start, next_offset FROM kafka_checkpoints WHERE topic = $1),
             lost AS (
                 SELECT partition AS p, log_generation AS g, from_offset, to_offset FROM kafka_commit_ledger WHERE topic = $1 AND kind = 'lost'),
+            undelivered AS (
+                SELECT partition AS p, log_generation AS g, from_offset, to_offset - from_offset - delivered AS n FROM kafka_commit_ledger
+                WHERE topic = $1 AND kind = 'stored' AND delivered IS NOT NULL),
             event_counts AS (
                 SELECT coalesce(c.p, r.p) AS p FROM
                     (SELECT kafka_partition AS p, event_type AS t, sum(events) AS n FROM event_type_counts GROUP BY 1, 2) c
@@ -63,7 +66,8 @@ public static class IngestionAssertions
                 (SELECT coalesce(sum(c.next_offset - c.start
                     - (SELECT count(DISTINCT s.o) FROM stored s WHERE s.p = c.p AND s.g = c.g AND s.o >= c.start AND s.o < c.next_offset)
                     - (SELECT coalesce(sum(least(l.to_offset, c.next_offset) - greatest(l.from_offset, c.start)), 0) FROM lost l
-                       WHERE l.p = c.p AND l.g = c.g AND l.to_offset > c.start AND l.from_offset < c.next_offset)), 0) FROM checkpoints c),
+                       WHERE l.p = c.p AND l.g = c.g AND l.to_offset > c.start AND l.from_offset < c.next_offset)
+                    - (SELECT coalesce(sum(u.n), 0) FROM undelivered u WHERE u.p = c.p AND u.g = c.g AND u.from_offset >= c.start AND u.from_offset < c.next_offset)), 0) FROM checkpoints c),
                 (SELECT count(*) FROM stored s JOIN checkpoints c ON c.p = s.p WHERE s.g > c.g OR (s.g = c.g AND s.o >= c.next_offset)),
                 (SELECT count(*) FROM event_counts) + (SELECT count(*) FROM rejected) + (SELECT count(*) FROM ledger)
             """, connection);
@@ -116,17 +120,25 @@ public static class IngestionAssertions
     /// The CLI's <c>verify</c> (and its deep recount) against the database and the broker's watermarks: exit 0 and nothing
     /// missing, duplicated or unexpected. A check from outside the test's own SQL.
     /// </summary>
-    public static async Task AssertVerifiedAsync(string connectionString, string brokers, string topic)
+    /// <returns>What verify wrote.</returns>
+    public static async Task<string> AssertVerifiedAsync(string connectionString, string brokers, string topic)
+    {
+        var result = await RunVerifyAsync(connectionString, brokers, topic);
+        var output = result.StandardOutput + result.StandardError;
+        Assert.True(result.ExitCode == 0, output);
+        Assert.Contains(": 0 missing, 0 duplicated, 0 unexpected", output, StringComparison.Ordinal);
+        return output;
+    }
+
+    /// <summary>The CLI's <c>verify --deep</c> against the database and the broker.</summary>
+    public static Task<ProcessResult> RunVerifyAsync(string connectionString, string brokers, string topic)
     {
         var pg = new NpgsqlConnectionStringBuilder(connectionString);
-        var result = await UserEventsCli.RunAsync(
+        return UserEventsCli.RunAsync(
             new Dictionary<string, string> { ["POSTGRES_PASSWORD"] = pg.Password ?? "" },
             "verify", "--deep", "--brokers", brokers, "--topic", topic,
             "--postgres-host", pg.Host!, "--postgres-port", pg.Port.ToString(CultureInfo.InvariantCulture),
             "--postgres-db", pg.Database!, "--postgres-user", pg.Username!);
-        var output = result.StandardOutput + result.StandardError;
-        Assert.True(result.ExitCode == 0, output);
-        Assert.Contains(": 0 missing, 0 duplicated, 0 unexpected", output, StringComparison.Ordinal);
     }
 
     private static async Task<Totals> WaitUntilQuietAsync(string connectionString, string topic, Totals totals)

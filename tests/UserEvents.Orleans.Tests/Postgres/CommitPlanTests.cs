@@ -102,7 +102,31 @@ public sealed class CommitPlanTests
             [Batch(0, 10, 20) with { LogGeneration = 1 }, Batch(0, 20, 30) with { LogGeneration = 1 }],
             new Dictionary<PartitionKey, KafkaCheckpoint> { [P0] = new(10, 1) });
 
-        Assert.Equal(new CheckpointMove(1, 10, 30), plan.Moves[P0]);
+        Assert.Equal(new CheckpointMove(1, 10, 30, null), plan.Moves[P0]);
+    }
+
+    [Fact]
+    public void A_move_counts_the_records_Kafka_delivered_past_the_checkpoint_even_for_a_range_without_records()
+    {
+        // [10, 20) holds 6 records and 4 offsets Kafka did not deliver; [20, 25) only markers or aborted records.
+        var sparse = Batch(0, 10, 20) with { Events = Batch(0, 10, 16).Events, Delivered = 6 };
+        var empty = new UserEventBatch("t", 0, 20, 25, [], [], DateTimeOffset.MinValue, 0, Delivered: 0);
+
+        var plan = CommitPlan.Create([sparse, empty], new Dictionary<PartitionKey, KafkaCheckpoint> { [P0] = new(12, 0) });
+
+        Assert.All(plan.Batches, b => Assert.Equal(BatchCommitStatus.Committed, b.Status));
+        Assert.Equal(new CheckpointMove(0, 12, 25, 4), plan.Moves[P0]);
+        Assert.Equal(25, plan.NewCheckpoints[P0]);
+    }
+
+    [Fact]
+    public void A_move_with_a_batch_that_did_not_count_its_records_has_no_delivered_count()
+    {
+        var plan = CommitPlan.Create(
+            [Batch(0, 10, 20) with { Delivered = 10 }, Batch(0, 20, 30)],
+            new Dictionary<PartitionKey, KafkaCheckpoint> { [P0] = new(10, 0) });
+
+        Assert.Equal(new CheckpointMove(0, 10, 30, null), plan.Moves[P0]);
     }
 
     internal static UserEventBatch Batch(int partition, long from, long to, long[]? rejectAt = null, string topic = "t")

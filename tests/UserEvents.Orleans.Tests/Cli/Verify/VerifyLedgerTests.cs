@@ -67,6 +67,20 @@ public sealed class VerifyLedgerTests(VerifyLedgerTests.KafkaFixture kafka) : IC
     }
 
     [Fact]
+    public async Task A_range_holds_as_many_rows_as_records_Kafka_delivered_when_the_ledger_records_them()
+    {
+        var database = await FilledDatabaseAsync("verifydelivered");
+        await PostgresServer.ExecuteAsync(database, "UPDATE kafka_commit_ledger SET delivered = to_offset - from_offset WHERE partition = 1");
+        await PostgresServer.ExecuteAsync(database, "UPDATE kafka_commit_ledger SET delivered = 99 WHERE partition = 0 AND from_offset = 700");
+
+        var shallow = await VerifyAsync(database);
+
+        Assert.True(shallow.ExitCode == 1, shallow.StandardOutput + shallow.StandardError);
+        Assert.Contains("700..800", shallow.StandardOutput, StringComparison.Ordinal);
+        Assert.Contains("0 missing, 0 duplicated, 0 unexpected; 1 miscounted ranges", shallow.StandardOutput, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_ledger_gap_is_found_by_the_shallow_check_without_reading_the_rows()
     {
         var database = await FilledDatabaseAsync("verifygap");
