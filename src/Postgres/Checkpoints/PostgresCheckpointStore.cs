@@ -17,18 +17,7 @@ public sealed class PostgresCheckpointStore(NpgsqlDataSource dataSource) : IKafk
         return await reader.ReadAsync(cancellationToken) ? new KafkaCheckpoint(reader.GetInt64(0), reader.GetInt32(1)) : null;
     }
 
-    // The timeline changes when a standby is promoted or a backup is restored to a point in time; the start time when the
-    // server is another one (a failover behind one address) or restarted, which costs one re-read from the checkpoints.
-    private const string CommitHistory = """
-        SELECT CASE WHEN pg_is_in_recovery() THEN 'in recovery' ELSE 'timeline ' || substr(pg_walfile_name(pg_current_wal_lsn()), 1, 8) END
-            || ', started ' || pg_postmaster_start_time()::text
-        """;
-
-    public async Task<string?> ReadCommitHistoryAsync(CancellationToken cancellationToken)
-    {
-        await using var command = dataSource.CreateCommand(CommitHistory);
-        return (string?)await command.ExecuteScalarAsync(cancellationToken);
-    }
+    public Task<string?> ReadCommitHistoryAsync(CancellationToken cancellationToken) => PostgresCommitHistory.ReadAsync(dataSource, cancellationToken);
 
     public async Task<KafkaCheckpoint> PinAsync(string topic, int partition, long startOffset, string? topicId, CancellationToken cancellationToken)
     {

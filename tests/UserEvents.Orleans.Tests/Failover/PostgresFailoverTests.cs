@@ -90,11 +90,35 @@ public sealed class PostgresFailoverTests(ITestOutputHelper output) : IAsyncLife
         await Pair.StopStandbyAsync();
         await Pair.KillPrimaryAsync();
 
-        // Kafka keeps what is produced meanwhile; the silo waits, retrying, with both servers gone.
+        // Kafka keeps what is produced meanwhile; the silo waits, retrying, with both servers gone, and says it stores nothing.
         produced = await ProduceAsync(produced, TimeSpan.FromSeconds(30));
         Assert.False(silo!.HasExited, "the silo must wait for PostgreSQL, not exit");
+        Assert.Equal("Unhealthy", await CheckpointsReadinessAsync());
         await Pair.StartStandbyAsync();
         await PromoteAndCatchUpAsync(produced);
+        await WaitUntilAsync(async () => await CheckpointsReadinessAsync() == "Healthy", TimeSpan.FromSeconds(15));
+    }
+
+    /// <summary>The status of the kafka-checkpoints readiness check.</summary>
+    private async Task<string?> CheckpointsReadinessAsync()
+    {
+        using var http = new HttpClient();
+        using var response = await http.GetAsync(new Uri($"http://127.0.0.1:{silo!.HttpPort}/health/ready"));
+        using var report = System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        return report.RootElement.GetProperty("checks").EnumerateArray()
+            .Where(c => c.GetProperty("name").GetString() == "kafka-checkpoints")
+            .Select(c => c.GetProperty("status").GetString())
+            .SingleOrDefault();
+    }
+
+    private static async Task WaitUntilAsync(Func<Task<bool>> condition, TimeSpan timeout)
+    {
+        var deadline = Stopwatch.StartNew();
+        while (!await condition())
+        {
+            Assert.True(deadline.Elapsed < timeout, $"not within {timeout}");
+            await Task.Delay(500);
+        }
     }
 
     private async Task StartAsync(bool synchronous)
