@@ -2,6 +2,9 @@
 # Starts (or reuses) a throwaway PostgreSQL cluster owned by this checkout.
 #   scripts/postgres.sh start   -> prints nothing but progress; server on 127.0.0.1:$PGPORT
 #   scripts/postgres.sh stop
+#   PRIMARY_PORT=P scripts/postgres.sh standby   # a streaming standby of the server on 127.0.0.1:P (pg_basebackup -R) in
+#                                                 # PGDATA_DIR, on PGPORT (asynchronous; SYNCHRONOUS=1 makes the primary wait for it)
+#   scripts/postgres.sh promote | kill            # pg_ctl promote; pg_ctl stop -m immediate (a crash: nothing flushed at exit)
 # Data lives in .local/postgres (git-ignored). The superuser is postgres/postgres on TCP.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -51,11 +54,30 @@ CONF
 
 stop() {
   [ -n "$BIN" ] && [ -f "$DATA/PG_VERSION" ] || return 0
-  as_postgres "'$BIN/pg_ctl' -D '$DATA' -m fast -w stop" >/dev/null 2>&1 || true
+  as_postgres "'$BIN/pg_ctl' -D '$DATA' -m ${1:-fast} -w stop" >/dev/null 2>&1 || true
+}
+
+standby() {
+  install_if_missing
+  : "${PRIMARY_PORT:?PRIMARY_PORT names the port of the primary}"
+  [ ! -f "$DATA/PG_VERSION" ] || { echo "postgres.sh: $DATA already holds a cluster" >&2; exit 1; }
+  mkdir -p "$DATA"
+  if [ "$(id -u)" = 0 ]; then chown -R postgres:postgres "$DATA"; chmod 700 "$DATA"; fi
+  # -R writes the connection string into primary_conninfo: its application_name is what synchronous_standby_names names.
+  as_postgres "PGPASSWORD=postgres '$BIN/pg_basebackup' -d 'host=127.0.0.1 port=$PRIMARY_PORT user=postgres application_name=standby' -D '$DATA' -R -X stream -c fast"
+  sed -i "s/^port = .*/port = $PGPORT/" "$DATA/postgresql.conf"
+  if [ "${SYNCHRONOUS:-0}" = 1 ]; then
+    PGPASSWORD=postgres psql -h 127.0.0.1 -p "$PRIMARY_PORT" -U postgres -d postgres -qc "ALTER SYSTEM SET synchronous_standby_names = 'standby'" -c "SELECT pg_reload_conf()" >/dev/null
+  fi
+  as_postgres "'$BIN/pg_ctl' -D '$DATA' -l '$DATA/server.log' -w -t 60 start" >/dev/null
+  echo "postgres.sh: standby of 127.0.0.1:$PRIMARY_PORT started on 127.0.0.1:$PGPORT (data in $DATA)" >&2
 }
 
 case "${1:-start}" in
   start) start ;;
   stop) stop ;;
-  *) echo "usage: $0 start|stop" >&2; exit 2 ;;
+  kill) stop immediate ;;
+  standby) standby ;;
+  promote) as_postgres "'$BIN/pg_ctl' -D '$DATA' -w -t 60 promote" >/dev/null ;;
+  *) echo "usage: $0 start|stop|kill|standby|promote" >&2; exit 2 ;;
 esac

@@ -3,9 +3,11 @@ using Npgsql;
 using Orleans.Configuration;
 using Orleans.Dashboard;
 using UserEvents.Orleans.Grains.Hosting;
+using UserEvents.Orleans.Postgres.Checkpoints;
 using UserEvents.Orleans.Postgres.Configuration;
 using UserEvents.Orleans.Postgres.Partitions;
 using UserEvents.Orleans.Silo.Configuration;
+using UserEvents.Orleans.Silo.Failover;
 using UserEvents.Orleans.Silo.Http;
 using UserEvents.Orleans.Silo.Modes;
 using UserEvents.Orleans.Silo.Startup;
@@ -114,6 +116,12 @@ builder.Host.UseOrleans(silo =>
         settings.Host.StreamCacheSize,
         flush => SiloOptionsBinding.Bind(SiloEnvironment.Flush, builder.Configuration, flush));
     silo.Services.AddPartitionMaintenance(settings.Partitions);
+    silo.Services.AddHostedService(services => new MembershipVersionGuard(
+        services.GetRequiredKeyedService<NpgsqlDataSource>(PostgresDataSourceKeys.Membership),
+        settings.Cluster.ClusterId,
+        token => PostgresCommitHistory.ReadAsync(services.GetRequiredKeyedService<NpgsqlDataSource>(PostgresDataSourceKeys.Membership), token),
+        TimeProvider.System,
+        services.GetRequiredService<ILogger<MembershipVersionGuard>>()));
     silo.AddDashboard();
 });
 

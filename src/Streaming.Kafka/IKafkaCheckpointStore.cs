@@ -37,6 +37,15 @@ public interface IKafkaCheckpointStore
     /// </summary>
     Task<KafkaCheckpointReset> ResetOutOfRangeAsync(
         string topic, int partition, long lowWatermark, long highWatermark, string? topicId, KafkaLogProbe? lastRecord, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Names the store's commit history. It must change when commits the store acknowledged may be gone (a failover to a
+    /// standby that lacked them, a restore from a backup) and may change at other times (a restart): each change makes
+    /// every receiver read again from its checkpoint at its next probe. Null (the default) when the store cannot tell: then
+    /// only a checkpoint seen going back reveals a rollback, and one that went back before a receiver saw it is found by
+    /// <see cref="KafkaStreamOptions.StalledCheckpointTimeout"/>.
+    /// </summary>
+    Task<string?> ReadCommitHistoryAsync(CancellationToken cancellationToken) => Task.FromResult<string?>(null);
 }
 
 /// <summary>

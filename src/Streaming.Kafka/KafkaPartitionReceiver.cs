@@ -23,12 +23,13 @@ internal sealed partial class KafkaPartitionReceiver : IQueueAdapterReceiver
     private readonly ILogger logger;
     private readonly TopicPartition topicPartition;
     private readonly StreamId streamId;
-    private readonly StalledCheckpointWatch stallWatch;
+    private readonly CheckpointWatch checkpointWatch;
     private readonly KafkaReceiverMetrics metrics;
     private readonly Lock consumerGate = new();
     private readonly CancellationTokenSource stopping = new();
     private IConsumer<byte[]?, byte[]?>? consumer;
     private IDisposable? lagTracking;
+    private KafkaCheckpointProgress.Tracking? progressTracking;
     private KafkaReceiverStarts.Tracking? startTracking;
     private Task? startAttempt;
     private DateTimeOffset assignedAt;
@@ -61,7 +62,7 @@ internal sealed partial class KafkaPartitionReceiver : IQueueAdapterReceiver
         this.logger = logger;
         topicPartition = new TopicPartition(options.Topic, new Partition(partition));
         streamId = KafkaPartitionStreams.StreamIdFor(options.StreamNamespace, partition);
-        stallWatch = new StalledCheckpointWatch(options.CheckpointProbeInterval, options.StalledCheckpointTimeout, time);
+        checkpointWatch = new CheckpointWatch(options.CheckpointProbeInterval, options.StalledCheckpointTimeout, options.StalledCheckpointReportAfter, time);
     }
 
     public int Partition => topicPartition.Partition.Value;
@@ -107,7 +108,7 @@ internal sealed partial class KafkaPartitionReceiver : IQueueAdapterReceiver
             return containers;
         }
 
-        await RewindIfCheckpointStalledAsync(current, cancellationToken);
+        await ProbeCheckpointAsync(current, cancellationToken);
 
         try
         {
@@ -201,6 +202,8 @@ internal sealed partial class KafkaPartitionReceiver : IQueueAdapterReceiver
 
         lagTracking?.Dispose();
         lagTracking = null;
+        progressTracking?.Dispose();
+        progressTracking = null;
         startTracking?.Dispose();
         IConsumer<byte[]?, byte[]?>? closing;
         lock (consumerGate)
@@ -296,12 +299,13 @@ internal sealed partial class KafkaPartitionReceiver : IQueueAdapterReceiver
                 LogPinned(options.Topic, Partition, options.StartingOffsets, checkpoint.NextOffset, watermarks.Low.Value, watermarks.High.Value);
             }
 
+            var history = await checkpoints.ReadCommitHistoryAsync(cancellationToken);
             await ClaimAsync(topicId, cancellationToken);
             newConsumer.Assign(new TopicPartitionOffset(topicPartition, new Offset(checkpoint.NextOffset)));
             Volatile.Write(ref nextOffset, checkpoint.NextOffset);
             logGeneration = checkpoint.LogGeneration;
             sequenceNumber = checkpoint.NextOffset;
-            stallWatch.Reset(checkpoint.NextOffset);
+            checkpointWatch.Reset(checkpoint, history);
             lock (consumerGate)
             {
                 cancellationToken.ThrowIfCancellationRequested();
@@ -310,6 +314,8 @@ internal sealed partial class KafkaPartitionReceiver : IQueueAdapterReceiver
 
             lagTracking?.Dispose();
             lagTracking = metrics.TrackLag(options.Topic, Partition, CurrentLag);
+            progressTracking?.Dispose();
+            progressTracking = metrics.CheckpointProgress.Track(options.Topic, Partition, CheckpointBehind);
             LogStarted(options.Topic, Partition, checkpoint.NextOffset);
         }
         catch
@@ -397,17 +403,24 @@ internal sealed partial class KafkaPartitionReceiver : IQueueAdapterReceiver
         }
     }
 
-    private async Task RewindIfCheckpointStalledAsync(IConsumer<byte[]?, byte[]?> current, CancellationToken cancellationToken)
+    /// <summary>
+    /// Every <see cref="KafkaStreamOptions.CheckpointProbeInterval"/>: reads the checkpoint and the store's commit history.
+    /// A checkpoint that went back (a failover that lost commits, a restore) or one stalled for
+    /// <see cref="KafkaStreamOptions.StalledCheckpointTimeout"/> (a batch lost on its way) makes the receiver read again from it.
+    /// </summary>
+    private async Task ProbeCheckpointAsync(IConsumer<byte[]?, byte[]?> current, CancellationToken cancellationToken)
     {
-        if (!stallWatch.ShouldProbe(nextOffset))
+        if (!checkpointWatch.ShouldProbe(nextOffset))
         {
             return;
         }
 
         KafkaCheckpoint? stored;
+        string? history;
         try
         {
             stored = await checkpoints.ReadAsync(options.Topic, Partition, cancellationToken);
+            history = await checkpoints.ReadCommitHistoryAsync(cancellationToken);
         }
         catch (Exception exception)
         {
@@ -415,18 +428,39 @@ internal sealed partial class KafkaPartitionReceiver : IQueueAdapterReceiver
             return;
         }
 
-        if (stored is not { } checkpoint || !stallWatch.IsStalled(checkpoint.NextOffset))
+        if (stored is not { } checkpoint)
         {
             return;
         }
 
-        LogRewinding(options.Topic, Partition, checkpoint.NextOffset, nextOffset, options.StalledCheckpointTimeout);
+        var seen = checkpointWatch.Last;
+        switch (checkpointWatch.Observe(checkpoint, history))
+        {
+            case CheckpointVerdict.WentBack:
+                LogCheckpointWentBack(options.Topic, Partition, seen.NextOffset, seen.LogGeneration, checkpoint.NextOffset, checkpoint.LogGeneration, nextOffset);
+                metrics.CheckpointWentBack(options.Topic, Partition);
+                ReadAgainFrom(current, checkpoint, history);
+                break;
+            case CheckpointVerdict.Stalled:
+                LogRewinding(options.Topic, Partition, checkpoint.NextOffset, nextOffset, options.StalledCheckpointTimeout);
+                ReadAgainFrom(current, checkpoint, history);
+                break;
+        }
+    }
+
+    private void ReadAgainFrom(IConsumer<byte[]?, byte[]?> current, KafkaCheckpoint checkpoint, string? history)
+    {
         DistrustPosition(current);
         current.Seek(new TopicPartitionOffset(topicPartition, new Offset(checkpoint.NextOffset)));
         Volatile.Write(ref nextOffset, checkpoint.NextOffset);
         logGeneration = checkpoint.LogGeneration;
-        stallWatch.Reset(checkpoint.NextOffset);
+        checkpointWatch.Reset(checkpoint, history);
     }
+
+    private KafkaCheckpointBehind? CheckpointBehind() =>
+        checkpointWatch.IsBehind
+            ? new KafkaCheckpointBehind(options.Topic, Partition, checkpointWatch.Last.NextOffset, Position, time.GetElapsedTime(checkpointWatch.LastProgress))
+            : null;
 
     /// <summary>
     /// The position lies outside the partition's log. The checkpoint moves only when nothing of the partition is in flight
@@ -452,7 +486,7 @@ internal sealed partial class KafkaPartitionReceiver : IQueueAdapterReceiver
                 DistrustPosition(current);
                 current.Assign(new TopicPartitionOffset(topicPartition, new Offset(stored)));
                 Volatile.Write(ref nextOffset, stored);
-                stallWatch.Reset(stored);
+                checkpointWatch.Reset(read, null);
                 outOfRangeSince = null;
                 return;
             }
@@ -473,7 +507,7 @@ internal sealed partial class KafkaPartitionReceiver : IQueueAdapterReceiver
             current.Assign(new TopicPartitionOffset(topicPartition, new Offset(reset.Current.NextOffset)));
             Volatile.Write(ref nextOffset, reset.Current.NextOffset);
             logGeneration = reset.Current.LogGeneration;
-            stallWatch.Reset(reset.Current.NextOffset);
+            checkpointWatch.Reset(reset.Current, null);
             outOfRangeSince = null;
             LogResumed(options.Topic, Partition, reset.Current.NextOffset);
         }
@@ -565,6 +599,9 @@ internal sealed partial class KafkaPartitionReceiver : IQueueAdapterReceiver
 
     [LoggerMessage(EventId = 3016, Level = LogLevel.Error, Message = "Kafka {Topic}[{Partition}] could not pack what it read; handing out the batches already built and reading again from {Offset}")]
     private partial void LogReadFailed(Exception exception, string topic, int partition, long offset);
+
+    [LoggerMessage(EventId = 3018, Level = LogLevel.Warning, Message = "Kafka {Topic}[{Partition}] checkpoint went back from {Seen} (log generation {SeenGeneration}) to {Stored} (log generation {StoredGeneration}), or the checkpoint store's commit history changed (a failover or a restore that lost commits): reading again from there instead of {Position}")]
+    private partial void LogCheckpointWentBack(string topic, int partition, long seen, int seenGeneration, long stored, int storedGeneration, long position);
 
     [LoggerMessage(EventId = 3017, Level = LogLevel.Warning, Message = "Kafka {Topic}[{Partition}] position {Position} is outside the log and the checkpoint {Checkpoint} has not caught up for {Timeout}: reading again from the checkpoint before any reset")]
     private partial void LogOutOfRangeRereading(string topic, int partition, long checkpoint, long position, TimeSpan timeout);

@@ -27,6 +27,7 @@ public sealed class KafkaReceiverMetrics
     private readonly Histogram<int> batchSize;
     private readonly Histogram<double> readDelay;
     private readonly Counter<long> startFailures;
+    private readonly Counter<long> checkpointsWentBack;
     private readonly ConcurrentDictionary<LagSource, byte> lagSources = new();
 
     internal KafkaReceiverMetrics(IMeterFactory meterFactory)
@@ -37,6 +38,8 @@ public sealed class KafkaReceiverMetrics
         readDelay = meter.CreateHistogram("kafka.receiver.read.delay", "s", "Per batch handed to Orleans: hand-over time minus the Kafka timestamp of the batch's newest record (producer, broker and fetch)", advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = DelayBucketsSeconds });
         meter.CreateObservableGauge("kafka.receiver.lag", ObserveLag, "{record}", "Partition high watermark (as last seen by the consumer) minus the receiver's position");
         startFailures = meter.CreateCounter<long>("kafka.receiver.start.failures", "{attempt}", "Receiver start attempts that failed (broker or checkpoint store unreachable); the receiver retries");
+        checkpointsWentBack = meter.CreateCounter<long>("kafka.receiver.checkpoint.rollbacks", "{rollback}", "Checkpoints a receiver saw go back, or store commit histories it saw change (a failover or restore that lost commits): the receiver read again from the checkpoint");
+        meter.CreateObservableGauge("kafka.receiver.checkpoint.behind", ObserveBehind, "{receiver}", "1 per partition of this silo whose checkpoint has not followed its reads for StalledCheckpointReportAfter: nothing of it is stored");
         meter.CreateObservableGauge("kafka.receiver.not_started", ObserveNotStarted, "{receiver}", "1 per partition assigned to this silo whose receiver has not started reading yet");
         meter.CreateObservableGauge("kafka.topic.partitions", () => ObserveTopics(t => t.PartitionsInKafka), "{partition}", "Partitions of the topic as the broker reported them at the last periodic check");
         meter.CreateObservableGauge("kafka.topic.partitions.unread", () => ObserveTopics(t => t.Unread), "{partition}", "Partitions of the topic that no Orleans queue reads (added after the silos started); a rolling restart reads them");
@@ -60,12 +63,19 @@ public sealed class KafkaReceiverMetrics
     /// <summary>The receivers of this silo waiting to start (what a readiness check reports).</summary>
     public KafkaReceiverStarts Starts { get; } = new();
 
+    /// <summary>The receivers of this silo whose checkpoint does not follow their reads (what a readiness check reports).</summary>
+    public KafkaCheckpointProgress CheckpointProgress { get; } = new();
+
     /// <summary>The topic's partition count on the broker against the queues read (what a readiness check reports).</summary>
     public KafkaTopicPartitionCounts Topics { get; } = new();
 
     /// <summary>One failed start attempt of a partition's receiver.</summary>
     internal void StartFailed(string topic, int partition) =>
         startFailures.Add(1, new KeyValuePair<string, object?>("topic", topic), new KeyValuePair<string, object?>("partition", partition));
+
+    /// <summary>A receiver saw its checkpoint go back, or the store's commit history change.</summary>
+    internal void CheckpointWentBack(string topic, int partition) =>
+        checkpointsWentBack.Add(1, new KeyValuePair<string, object?>("topic", topic), new KeyValuePair<string, object?>("partition", partition));
 
     /// <summary>Reports the lag of a partition while the returned handle is not disposed; <paramref name="lag"/> returns null when unknown.</summary>
     internal IDisposable TrackLag(string topic, int partition, Func<long?> lag)
@@ -88,6 +98,9 @@ public sealed class KafkaReceiverMetrics
 
     private IEnumerable<Measurement<int>> ObserveNotStarted() =>
         Starts.NotStarted().Select(r => new Measurement<int>(1, new KeyValuePair<string, object?>("topic", r.Topic), new KeyValuePair<string, object?>("partition", r.Partition)));
+
+    private IEnumerable<Measurement<int>> ObserveBehind() =>
+        CheckpointProgress.Behind().Select(r => new Measurement<int>(1, new KeyValuePair<string, object?>("topic", r.Topic), new KeyValuePair<string, object?>("partition", r.Partition)));
 
     private IEnumerable<Measurement<int>> ObserveTopics(Func<KafkaTopicPartitionCount, int> value) =>
         Topics.All().Select(t => new Measurement<int>(value(t), new KeyValuePair<string, object?>("topic", t.Topic)));

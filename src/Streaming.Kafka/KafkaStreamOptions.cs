@@ -61,8 +61,17 @@ public sealed class KafkaStreamOptions
     /// </summary>
     public TimeSpan StalledCheckpointTimeout { get; set; } = TimeSpan.FromSeconds(60);
 
-    /// <summary>How often a receiver with unconfirmed reads looks at its partition's checkpoint.</summary>
+    /// <summary>
+    /// How often a receiver looks at its partition's checkpoint (and the store's commit history): a checkpoint that went
+    /// back is followed within this interval.
+    /// </summary>
     public TimeSpan CheckpointProbeInterval { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// How long a partition's checkpoint may stay behind what its receiver read before the partition is reported as storing
+    /// nothing (<see cref="KafkaReceiverMetrics.CheckpointProgress"/>, a readiness check, the <c>kafka.receiver.checkpoint.behind</c> gauge).
+    /// </summary>
+    public TimeSpan StalledCheckpointReportAfter { get; set; } = TimeSpan.FromSeconds(10);
 
     /// <summary>The pulling agent's first wait before it delivers a failed batch again (it doubles on each failure).</summary>
     public TimeSpan MinDeliveryRetryDelay { get; set; } = TimeSpan.FromMilliseconds(200);

@@ -57,6 +57,11 @@ public sealed class KafkaStreamOptionsValidator(KafkaStreamOptions options, stri
             yield return $"{nameof(KafkaStreamOptions.CheckpointProbeInterval)} must be positive";
         }
 
+        if (options.StalledCheckpointReportAfter <= TimeSpan.Zero)
+        {
+            yield return $"{nameof(KafkaStreamOptions.StalledCheckpointReportAfter)} must be positive";
+        }
+
         if (options.StalledCheckpointTimeout < options.CheckpointProbeInterval)
         {
             yield return $"{nameof(KafkaStreamOptions.StalledCheckpointTimeout)} must be at least {nameof(KafkaStreamOptions.CheckpointProbeInterval)}";

@@ -17,6 +17,8 @@ public sealed class PostgresCheckpointStore(NpgsqlDataSource dataSource) : IKafk
         return await reader.ReadAsync(cancellationToken) ? new KafkaCheckpoint(reader.GetInt64(0), reader.GetInt32(1)) : null;
     }
 
+    public Task<string?> ReadCommitHistoryAsync(CancellationToken cancellationToken) => PostgresCommitHistory.ReadAsync(dataSource, cancellationToken);
+
     public async Task<KafkaCheckpoint> PinAsync(string topic, int partition, long startOffset, string? topicId, CancellationToken cancellationToken)
     {
         await using (var insert = dataSource.CreateCommand(

@@ -18,10 +18,32 @@ public sealed record PostgresConnectionSettings
         ["verify-full"] = SslMode.VerifyFull,
     };
 
+    /// <summary>Npgsql's Target Session Attributes (which server of a list to use).</summary>
+    public static IReadOnlySet<string> TargetSessionChoices { get; } = new HashSet<string>(StringComparer.Ordinal)
+    {
+        "any", "primary", "standby", "prefer-primary", "prefer-standby", "read-write", "read-only",
+    };
+
+    /// <summary>One server, or several as <c>host[:port],host[:port],…</c> (a failover pair or cluster); <see cref="Port"/> for those without a port.</summary>
     public string Host { get; init; } = "localhost";
 
     [Range(1, 65535)]
     public int Port { get; init; } = 5432;
+
+    /// <summary>Which server of <see cref="Host"/> to use; null: <c>primary</c> with several hosts, <c>any</c> with one.</summary>
+    public string? TargetSessionAttributes { get; init; }
+
+    /// <summary>How long Npgsql trusts what it learned of a server's role (primary or standby) before asking again.</summary>
+    [Range(0, 86400)]
+    public int HostRecheckSeconds { get; init; } = 10;
+
+    /// <summary>Each server of <see cref="Host"/> as host:port.</summary>
+    public IReadOnlyList<string> Servers => Host.Split(',', StringSplitOptions.TrimEntries)
+        .Select(h => HasPort(h) ? h : $"{h}:{Port}")
+        .ToArray();
+
+    /// <summary>The Target Session Attributes in effect.</summary>
+    public string EffectiveTargetSessionAttributes => TargetSessionAttributes ?? (Servers.Count > 1 ? "primary" : "any");
 
     public string Database { get; init; } = "postgres";
 
@@ -43,6 +65,19 @@ public sealed record PostgresConnectionSettings
             yield return problem;
         }
 
+        foreach (var server in Host.Split(',', StringSplitOptions.TrimEntries))
+        {
+            if (ServerProblem(server) is { } problem)
+            {
+                yield return $"{nameof(Host)} {problem}: give host or host:port, several separated by commas";
+            }
+        }
+
+        if (TargetSessionAttributes is { } attributes && !TargetSessionChoices.Contains(attributes))
+        {
+            yield return $"{nameof(TargetSessionAttributes)} '{attributes}' is not one of {string.Join(", ", TargetSessionChoices)}";
+        }
+
         if (SslRootCertificate is not null && SslMode is not (SslMode.VerifyCA or SslMode.VerifyFull))
         {
             yield return $"{nameof(SslRootCertificate)} is only used to verify the server: set {nameof(SslMode)} to verify-ca or verify-full";
@@ -53,8 +88,10 @@ public sealed record PostgresConnectionSettings
     public string ConnectionString(string applicationName, int maxPoolSize = 100) => new NpgsqlConnectionStringBuilder
     {
         MaxPoolSize = maxPoolSize,
-        Host = Host,
+        Host = string.Join(',', Host.Split(',', StringSplitOptions.TrimEntries)),
         Port = Port,
+        TargetSessionAttributes = EffectiveTargetSessionAttributes,
+        HostRecheckSeconds = HostRecheckSeconds,
         Database = Database,
         Username = User,
         Password = Password,
@@ -63,8 +100,30 @@ public sealed record PostgresConnectionSettings
         RootCertificate = SslRootCertificate,
     }.ConnectionString;
 
-    /// <summary>user@host:port/database, without the password.</summary>
-    public string Describe => $"{User}@{Host}:{Port}/{Database}";
+    /// <summary>user@host:port/database (user@h1:p1,h2:p2/database for several), without the password.</summary>
+    public string Describe => $"{User}@{string.Join(',', Servers)}/{Database}";
+
+    private static bool HasPort(string server) => server.LastIndexOf(':') > server.LastIndexOf(']');
+
+    private static string? ServerProblem(string server)
+    {
+        if (server.Length == 0)
+        {
+            return "has an empty entry";
+        }
+
+        if (!HasPort(server))
+        {
+            return null;
+        }
+
+        var colon = server.LastIndexOf(':');
+        return colon == 0
+            ? $"'{server}' has no host"
+            : int.TryParse(server.AsSpan(colon + 1), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var port) && port is >= 1 and <= 65535
+                ? null
+                : $"'{server}' has no port 1-65535 after the colon";
+    }
 
     public override string ToString() => $"{Describe} (SSL {SslMode})";
 }

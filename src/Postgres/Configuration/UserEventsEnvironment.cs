@@ -13,10 +13,12 @@ public static class UserEventsEnvironment
     /// <summary>The topic read when <c>KAFKA_TOPIC</c> is unset.</summary>
     public const string DefaultTopic = "user-events";
 
-    /// <summary>POSTGRES_HOST, _PORT, _DB, _USER, _PASSWORD or _PASSWORD_FILE, _SSL_MODE and _SSL_ROOT_CERT.</summary>
+    /// <summary>POSTGRES_HOST, _PORT, _TARGET_SESSION_ATTRIBUTES, _HOST_RECHECK_SECONDS, _DB, _USER, _PASSWORD or _PASSWORD_FILE, _SSL_MODE and _SSL_ROOT_CERT.</summary>
     public static EnvironmentMap<PostgresConnectionSettings> Postgres { get; } = new EnvironmentMap<PostgresConnectionSettings>()
         .Add("POSTGRES_HOST", o => o.Host)
         .Add("POSTGRES_PORT", o => o.Port)
+        .Add("POSTGRES_TARGET_SESSION_ATTRIBUTES", o => o.TargetSessionAttributes)
+        .Add("POSTGRES_HOST_RECHECK_SECONDS", o => o.HostRecheckSeconds)
         .Add("POSTGRES_DB", o => o.Database)
         .Add("POSTGRES_USER", o => o.User)
         .Secret("POSTGRES_PASSWORD", "POSTGRES_PASSWORD_FILE", o => o.Password)

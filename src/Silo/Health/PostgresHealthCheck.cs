@@ -10,9 +10,10 @@ internal sealed class PostgresHealthCheck(NpgsqlDataSource dataSource, string da
     {
         try
         {
-            await using var command = dataSource.CreateCommand("SELECT 1");
+            await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+            await using var command = new NpgsqlCommand("SELECT 1", connection);
             await command.ExecuteScalarAsync(cancellationToken);
-            return HealthCheckResult.Healthy($"PostgreSQL {database} answered");
+            return HealthCheckResult.Healthy($"PostgreSQL {database} answered (server in use {connection.Host}:{connection.Port})");
         }
         catch (Exception exception) when (exception is NpgsqlException or InvalidOperationException or TimeoutException)
         {

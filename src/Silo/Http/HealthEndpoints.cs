@@ -36,6 +36,12 @@ public static class HealthEndpoints
                 [ReadyTag],
                 CheckTimeout))
             .Add(new HealthCheckRegistration(
+                "kafka-checkpoints",
+                services => new KafkaCheckpointsHealthCheck(services.GetRequiredService<OrleansKafka.Streaming.KafkaReceiverMetrics>()),
+                HealthStatus.Unhealthy,
+                [ReadyTag],
+                CheckTimeout))
+            .Add(new HealthCheckRegistration(
                 "kafka-partitions",
                 services => new KafkaTopicPartitionsHealthCheck(services.GetRequiredService<OrleansKafka.Streaming.KafkaReceiverMetrics>()),
                 HealthStatus.Unhealthy,

@@ -35,10 +35,12 @@ public static partial class DatabaseStartup
             })
             .Build();
 
+        var server = "";
         await pipeline.ExecuteAsync(async token =>
         {
             await using var connection = new NpgsqlConnection(connectionString);
             await connection.OpenAsync(token);
+            server = $"{connection.Host}:{connection.Port}";
             await DatabaseEncodingCheck.EnsureUtf8Async(connection, token);
             if (migrate)
             {
@@ -50,7 +52,7 @@ public static partial class DatabaseStartup
             }
         }, cancellationToken);
 
-        LogReady(logger, postgres.Describe, migrate);
+        LogReady(logger, postgres.Describe, server, migrate);
         await EnsurePartitionsAsync(connectionString, partitions, loggerFactory, cancellationToken);
     }
 
@@ -79,9 +81,9 @@ public static partial class DatabaseStartup
     [LoggerMessage(EventId = 6321, Level = LogLevel.Error, Message = "Partitions could not be checked at start; rows outside every partition go to the default partition until maintenance succeeds")]
     private static partial void LogPartitionsFailed(ILogger logger, Exception exception);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "PostgreSQL {Database} is not reachable ({Error}); retrying in {Delay}")]
+    [LoggerMessage(EventId = 6322, Level = LogLevel.Warning, Message = "PostgreSQL {Database} is not reachable ({Error}); retrying in {Delay}")]
     private static partial void LogUnreachable(ILogger logger, string database, string error, TimeSpan delay);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "PostgreSQL {Database} reachable; schema migrated: {Migrated}")]
-    private static partial void LogReady(ILogger logger, string database, bool migrated);
+    [LoggerMessage(EventId = 6323, Level = LogLevel.Information, Message = "PostgreSQL {Database} reachable, server in use {Server}; schema migrated: {Migrated}")]
+    private static partial void LogReady(ILogger logger, string database, string server, bool migrated);
 }

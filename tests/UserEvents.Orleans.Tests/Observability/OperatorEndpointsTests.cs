@@ -29,7 +29,7 @@ public sealed partial class OperatorEndpointsTests(IngestingSiloFixture silo, IT
         Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
         var report = HealthReportJson.Parse(body);
         Assert.Equal("Healthy", report.Status);
-        Assert.Equal(["kafka", "kafka-partitions", "kafka-receivers", "orleans", "postgresql"], report.Checks.Keys.Order());
+        Assert.Equal(["kafka", "kafka-checkpoints", "kafka-partitions", "kafka-receivers", "orleans", "postgresql"], report.Checks.Keys.Order());
         Assert.All(report.Checks.Values, check => Assert.Equal("Healthy", check.Status));
         Assert.Contains("is Active", report.Checks["orleans"].Description);
         Assert.Contains("has 6 partitions", report.Checks["kafka"].Description);
@@ -59,8 +59,8 @@ public sealed partial class OperatorEndpointsTests(IngestingSiloFixture silo, IT
         Assert.True(ours.ExitCode == 0, ours.Output);
 
         var samples = PrometheusText.Parse(text);
-        Assert.Equal(["kafka", "kafka-partitions", "kafka-receivers", "orleans", "postgresql"], samples.Series("user_events_health_status").Select(s => CheckOf(s.Labels)).Order());
-        Assert.Equal(5, samples.Sum("user_events_health_status"));
+        Assert.Equal(["kafka", "kafka-checkpoints", "kafka-partitions", "kafka-receivers", "orleans", "postgresql"], samples.Series("user_events_health_status").Select(s => CheckOf(s.Labels)).Order());
+        Assert.Equal(6, samples.Sum("user_events_health_status"));
     }
 
     private static async Task<(int ExitCode, string Output)> PromtoolCheckMetricsAsync(string text)
