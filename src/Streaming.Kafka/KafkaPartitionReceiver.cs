@@ -437,7 +437,10 @@ internal sealed partial class KafkaPartitionReceiver : IQueueAdapterReceiver
         switch (checkpointWatch.Observe(checkpoint, history))
         {
             case CheckpointVerdict.WentBack:
-                LogCheckpointWentBack(options.Topic, Partition, seen.NextOffset, seen.LogGeneration, checkpoint.NextOffset, checkpoint.LogGeneration, nextOffset);
+                var why = (checkpoint.LogGeneration, checkpoint.NextOffset).CompareTo((seen.LogGeneration, seen.NextOffset)) < 0
+                    ? $"checkpoint went back from {seen.NextOffset} (log generation {seen.LogGeneration})"
+                    : "the checkpoint store's commit history changed";
+                LogCheckpointWentBack(options.Topic, Partition, why, checkpoint.NextOffset, checkpoint.LogGeneration, nextOffset);
                 metrics.CheckpointWentBack(options.Topic, Partition);
                 ReadAgainFrom(current, checkpoint, history);
                 break;
@@ -600,8 +603,8 @@ internal sealed partial class KafkaPartitionReceiver : IQueueAdapterReceiver
     [LoggerMessage(EventId = 3016, Level = LogLevel.Error, Message = "Kafka {Topic}[{Partition}] could not pack what it read; handing out the batches already built and reading again from {Offset}")]
     private partial void LogReadFailed(Exception exception, string topic, int partition, long offset);
 
-    [LoggerMessage(EventId = 3018, Level = LogLevel.Warning, Message = "Kafka {Topic}[{Partition}] checkpoint went back from {Seen} (log generation {SeenGeneration}) to {Stored} (log generation {StoredGeneration}), or the checkpoint store's commit history changed (a failover or a restore that lost commits): reading again from there instead of {Position}")]
-    private partial void LogCheckpointWentBack(string topic, int partition, long seen, int seenGeneration, long stored, int storedGeneration, long position);
+    [LoggerMessage(EventId = 3018, Level = LogLevel.Warning, Message = "Kafka {Topic}[{Partition}] {Why} (a failover or a restore that lost commits): reading again from checkpoint {Stored} (log generation {StoredGeneration}) instead of {Position}")]
+    private partial void LogCheckpointWentBack(string topic, int partition, string why, long stored, int storedGeneration, long position);
 
     [LoggerMessage(EventId = 3017, Level = LogLevel.Warning, Message = "Kafka {Topic}[{Partition}] position {Position} is outside the log and the checkpoint {Checkpoint} has not caught up for {Timeout}: reading again from the checkpoint before any reset")]
     private partial void LogOutOfRangeRereading(string topic, int partition, long checkpoint, long position, TimeSpan timeout);
