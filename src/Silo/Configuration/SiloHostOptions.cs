@@ -15,6 +15,12 @@ public sealed class SiloHostOptions
     /// <summary>The address other silos use to reach this one; null: the host's first IPv4.</summary>
     public IPAddress? AdvertisedIp { get; set; }
 
+    /// <summary>Listen on every address (behind a NAT that advertises an address the host does not have); false: on <see cref="AdvertisedIp"/> only.</summary>
+    public bool ListenOnAnyAddress { get; set; }
+
+    /// <summary>True when the silo and gateway ports accept connections from other machines: then mutual TLS is required.</summary>
+    public bool ReachableFromOtherMachines => ListenOnAnyAddress || AdvertisedIp is null || !IPAddress.IsLoopback(AdvertisedIp);
+
     /// <summary>Apply the schema of <c>sql/</c> at start.</summary>
     public bool Migrate { get; set; }
 
