@@ -31,10 +31,17 @@ public static class ClusterTlsHosting
         connection.Use(next => async context =>
         {
             var handshake = refused.Begin();
-            await next(context);
-            if (context.Features.Get<ITlsConnectionFeature>() is { RemoteCertificate: null })
+            try
             {
-                refused.Refused(endpoint, context.RemoteEndPoint, handshake);
+                await next(context);
+            }
+            finally
+            {
+                // A handshake that failed leaves the TLS feature without a peer certificate.
+                if (context.Features.Get<ITlsConnectionFeature>() is { RemoteCertificate: null })
+                {
+                    refused.Refused(endpoint, context.RemoteEndPoint, handshake);
+                }
             }
         });
         connection.UseServerTls(Options(peerRole, certificates, refused));

@@ -3,7 +3,7 @@ using System.Net;
 namespace UserEvents.Orleans.Silo.Security;
 
 /// <summary>
-/// Counts every connection refused at the TLS handshake and logs one Warning per remote address per 5 minutes (a scanner
+/// Counts every connection refused at the TLS handshake and logs one Warning per remote address and port (silo or gateway) per 5 minutes (a scanner
 /// or a misconfigured client would otherwise fill the log). The reason is noted by the certificate check during the
 /// handshake, in the connection's own asynchronous flow.
 /// </summary>
@@ -44,7 +44,7 @@ public sealed partial class RefusedPeers
     {
         metrics.Refused(endpoint);
         var address = remote is IPEndPoint ip ? ip.Address.ToString() : remote?.ToString() ?? "unknown";
-        if (throttle.IsDue(address))
+        if (throttle.IsDue(endpoint + " " + address))
         {
             LogRefused(logger, endpoint, address, handshake.Reason ?? "TLS handshake failed (no TLS, or our certificate was refused)");
         }

@@ -65,9 +65,15 @@ public sealed class ClusterCertificateRotationTests : IAsyncLifetime
         await using var connection = await ClusterConnection.ConnectAsync(
             new UserEvents.Orleans.Cli.Commands.ClusterSettings
             {
-                PostgresHost = postgres.Host, PostgresPort = postgres.Port, PostgresDatabase = postgres.Database, PostgresUser = postgres.Username,
-                PostgresPassword = postgres.Password, ClusterId = ClusterId,
-                TlsCertificateFile = client.CertificateFile, TlsKeyFile = client.KeyFile, TlsCaFile = client.CaFile,
+                PostgresHost = postgres.Host,
+                PostgresPort = postgres.Port,
+                PostgresDatabase = postgres.Database,
+                PostgresUser = postgres.Username,
+                PostgresPassword = postgres.Password,
+                ClusterId = ClusterId,
+                TlsCertificateFile = client.CertificateFile,
+                TlsKeyFile = client.KeyFile,
+                TlsCaFile = client.CaFile,
             },
             CancellationToken.None);
         var stats = await connection.Client.GetGrain<IIngestionStatsGrain>(0).GetAsync();
@@ -82,7 +88,7 @@ public sealed class ClusterCertificateRotationTests : IAsyncLifetime
         while (DateTime.UtcNow < deadline)
         {
             var active = await PostgresServer.ScalarAsync<long>(
-                database, "SELECT count(*) FROM orleansmembershiptable WHERE deploymentid = @cluster AND status = 3", ("cluster", ClusterId));
+                database, "SELECT count(*) FROM orleans_membership WHERE deploymentid = @cluster AND status = 3", ("cluster", ClusterId));
             if (active == expected)
             {
                 return true;
