@@ -100,13 +100,13 @@ builder.Host.UseOrleans(silo =>
     silo.UseAdoNetClustering(o => o.Invariant = "Npgsql");
     silo.Services.AddOptions<AdoNetClusteringSiloOptions>().Configure<IServiceProvider>((o, services) =>
         o.DataSource = services.GetRequiredKeyedService<NpgsqlDataSource>(PostgresDataSourceKeys.Membership));
-    if (settings.Host.AdvertisedIp is { } ip)
+    if (settings.Host.AdvertiseHostAddress)
     {
-        silo.ConfigureEndpoints(ip, settings.Host.SiloPort, settings.Host.GatewayPort, settings.Host.ListenOnAnyAddress);
+        silo.ConfigureEndpoints(settings.Host.SiloPort, settings.Host.GatewayPort, listenOnAnyHostAddress: settings.Host.ListenOnAnyAddress);
     }
     else
     {
-        silo.ConfigureEndpoints(settings.Host.SiloPort, settings.Host.GatewayPort, listenOnAnyHostAddress: settings.Host.ListenOnAnyAddress);
+        silo.ConfigureEndpoints(settings.Host.AdvertisedIp, settings.Host.SiloPort, settings.Host.GatewayPort, settings.Host.ListenOnAnyAddress);
     }
 
     if (settings.ClusterCertificates is { } certificates)
