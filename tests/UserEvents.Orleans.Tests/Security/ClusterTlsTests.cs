@@ -58,6 +58,26 @@ public sealed partial class ClusterTlsTests(ClusterTlsSiloFixture fixture) : ICl
     }
 
     [Fact]
+    public async Task The_cli_cluster_commands_take_the_same_tls_variables_and_need_a_client_certificate()
+    {
+        var withClient = new Dictionary<string, string>(fixture.Environment);
+        fixture.Ca.IssueClient("cli").AddTo(withClient);
+        var withoutTls = new Dictionary<string, string>(fixture.Environment);
+        foreach (var name in withoutTls.Keys.Where(k => k.StartsWith("ORLEANS_TLS_", StringComparison.Ordinal)).ToList())
+        {
+            withoutTls.Remove(name);
+        }
+
+        var stats = await UserEventsCli.RunAsync(withClient, "lag");
+        var refused = await UserEventsCli.RunAsync(withoutTls, "lag");
+
+        Assert.True(stats.ExitCode == 0, stats.StandardOutput + stats.StandardError);
+        Assert.Contains("total lag", stats.StandardOutput, StringComparison.Ordinal);
+        Assert.Equal(1, refused.ExitCode);
+        Assert.Contains("cannot connect to Orleans cluster", refused.StandardError, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_silo_with_another_CAs_certificate_cannot_join()
     {
         var environment = SiloEnvironment.For(fixture.Brokers, fixture.Topic, fixture.Database, ClusterTlsSiloFixture.ClusterId, migrate: false);
