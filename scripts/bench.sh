@@ -4,6 +4,8 @@
 #   scripts/bench.sh --quick                 # small sizes, ~30 s
 #   scripts/bench.sh --events 20000 --single-insert-events 2000 --latency-seconds 5
 #   scripts/bench.sh --output docs/bench-full.md
+#   scripts/bench.sh --cluster-tls           # adds the line "..., cluster mutual TLS on": the same drain by a silo with
+#                                            # mutual TLS (certificates of a throwaway CA), so the cost of TLS is known
 #   scripts/bench.sh --broker real           # on a real Apache Kafka broker (the kit USER_EVENTS_TEST_REAL_KAFKA names,
 #                                            # default ../shared/real-kafka); --broker local: LocalKafka (the default
 #                                            # unless USER_EVENTS_TEST_REAL_KAFKA is set)

@@ -46,7 +46,7 @@ trap stop_all EXIT INT TERM
 silo_env() { # exec: started with &, $! is then the silo itself, so that stop_all stops it (not only a subshell)
   exec env -u HTTP_AUTH_TOKEN -u HTTP_BIND KAFKA_BROKER="127.0.0.1:$KAFKA_PORT" KAFKA_STARTING_OFFSETS=earliest \
     POSTGRES_HOST=127.0.0.1 POSTGRES_PORT="$PGPORT" POSTGRES_DB="$1" POSTGRES_USER=postgres POSTGRES_PASSWORD="$PGPASSWORD" \
-    USER_EVENTS_PARTITION_INTERVAL="$INTERVAL" ORLEANS_SILO_PORT=11411 ORLEANS_GATEWAY_PORT=30400 HTTP_PORT=8480 "${@:2}"
+    USER_EVENTS_PARTITION_INTERVAL="$INTERVAL" ORLEANS_ADVERTISED_IP=127.0.0.1 ORLEANS_SILO_PORT=11411 ORLEANS_GATEWAY_PORT=30400 HTTP_PORT=8480 "${@:2}"
 }
 
 fill() { # database, rows: the partition before the current hour holds them, indexes built once, counters match

@@ -40,7 +40,7 @@ echo "run-local: Kafka broker on 127.0.0.1:$KAFKA_PORT" >&2
 for n in $(seq 1 "$SILOS"); do
   KAFKA_BROKER="127.0.0.1:$KAFKA_PORT" KAFKA_STARTING_OFFSETS=earliest POSTGRES_MIGRATE=true \
   POSTGRES_HOST=127.0.0.1 POSTGRES_PORT="$PGPORT" POSTGRES_DB=user_events POSTGRES_USER=postgres POSTGRES_PASSWORD=postgres \
-  ORLEANS_SILO_PORT=$((11110 + n)) ORLEANS_GATEWAY_PORT=$((29999 + n)) HTTP_PORT=$((8079 + n)) \
+  ORLEANS_ADVERTISED_IP=127.0.0.1 ORLEANS_SILO_PORT=$((11110 + n)) ORLEANS_GATEWAY_PORT=$((29999 + n)) HTTP_PORT=$((8079 + n)) \
     dotnet "src/Silo/$BIN/UserEvents.Orleans.Silo.dll" > "$LOGS/silo$n.log" 2>&1 &
   pids+=($!)
 done

@@ -21,7 +21,7 @@ start_silo() {
   shift 6
   env KAFKA_BROKER="127.0.0.1:$kafka_port" KAFKA_STARTING_OFFSETS=earliest POSTGRES_MIGRATE=true POSTGRES_HOST=127.0.0.1 \
     POSTGRES_PORT="$PGPORT" POSTGRES_DB="$db" POSTGRES_USER=postgres POSTGRES_PASSWORD="$PGPASSWORD" \
-    ORLEANS_SILO_PORT="$silo_port" ORLEANS_GATEWAY_PORT="$gateway_port" HTTP_PORT="$http_port" "$@" \
+    ORLEANS_ADVERTISED_IP=127.0.0.1 ORLEANS_SILO_PORT="$silo_port" ORLEANS_GATEWAY_PORT="$gateway_port" HTTP_PORT="$http_port" "$@" \
     dotnet "$ROOT/src/Silo/$BIN/UserEvents.Orleans.Silo.dll" > "$log" 2>&1 &
   SILO_PID=$!
   for _ in $(seq 1 120); do curl -fs "http://127.0.0.1:$http_port/health/ready" >/dev/null 2>&1 && return 0; sleep 0.5; done

@@ -10,6 +10,7 @@ using UserEvents.Orleans.Silo.Configuration;
 using UserEvents.Orleans.Silo.Failover;
 using UserEvents.Orleans.Silo.Http;
 using UserEvents.Orleans.Silo.Modes;
+using UserEvents.Orleans.Silo.Security;
 using UserEvents.Orleans.Silo.Startup;
 
 // The mode switches are not settings: keep them out of the command-line configuration.
@@ -101,14 +102,21 @@ builder.Host.UseOrleans(silo =>
     silo.UseAdoNetClustering(o => o.Invariant = "Npgsql");
     silo.Services.AddOptions<AdoNetClusteringSiloOptions>().Configure<IServiceProvider>((o, services) =>
         o.DataSource = services.GetRequiredKeyedService<NpgsqlDataSource>(PostgresDataSourceKeys.Membership));
-    if (settings.Host.AdvertisedIp is { } ip)
+    if (settings.Host.AdvertiseHostAddress)
     {
-        silo.ConfigureEndpoints(ip, settings.Host.SiloPort, settings.Host.GatewayPort, listenOnAnyHostAddress: true);
+        silo.ConfigureEndpoints(settings.Host.SiloPort, settings.Host.GatewayPort, listenOnAnyHostAddress: settings.Host.ListenOnAnyAddress);
     }
     else
     {
-        silo.ConfigureEndpoints(settings.Host.SiloPort, settings.Host.GatewayPort, listenOnAnyHostAddress: true);
+        silo.ConfigureEndpoints(settings.Host.AdvertisedIp, settings.Host.SiloPort, settings.Host.GatewayPort, settings.Host.ListenOnAnyAddress);
     }
+
+    if (settings.ClusterCertificates is { } certificates)
+    {
+        silo.UseClusterTls(certificates);
+    }
+
+    silo.AddIncomingGrainCallFilter<PipelineCallerFilter>();
 
     silo.AddUserEventsIngestion(
         kafka => SiloOptionsBinding.Kafka(builder.Configuration, kafka),

@@ -8,7 +8,8 @@ namespace UserEvents.Orleans.Cli.Cluster;
 
 /// <summary>
 /// An Orleans client connected to the cluster of <see cref="ClusterSettings"/>: it finds the silos' gateways in the
-/// membership table of the cluster's PostgreSQL (ADO.NET clustering), as the silos do. It logs nothing, and does not
+/// membership table of the cluster's PostgreSQL (ADO.NET clustering), as the silos do, and speaks mutual TLS when
+/// <see cref="ClusterSettings"/> name a client certificate. It logs nothing, and does not
 /// retry: when no silo runs, the command fails at once.
 /// </summary>
 public sealed class ClusterConnection : IAsyncDisposable
@@ -26,6 +27,7 @@ public sealed class ClusterConnection : IAsyncDisposable
     /// <summary>Connects; throws when no silo of the cluster can be reached.</summary>
     public static async Task<ClusterConnection> ConnectAsync(ClusterSettings settings, CancellationToken cancellationToken)
     {
+        var certificates = settings.LoadClusterCertificates(new List<string>());
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Services.AddSingleton<IHostLifetime, CommandHostLifetime>();
         builder.UseOrleansClient(client =>
@@ -41,6 +43,10 @@ public sealed class ClusterConnection : IAsyncDisposable
                 options.Invariant = "Npgsql";
                 options.ConnectionString = settings.PostgresConnectionString;
             });
+            if (certificates is not null)
+            {
+                client.UseClusterTls(certificates);
+            }
         });
 
         var host = builder.Build();

@@ -36,6 +36,13 @@ public static class UserEventsEnvironment
         .Add("ORLEANS_CLUSTER_ID", o => o.ClusterId)
         .Add("ORLEANS_SERVICE_ID", o => o.ServiceId);
 
+    /// <summary>ORLEANS_TLS_CERT_FILE, ORLEANS_TLS_KEY_FILE, ORLEANS_TLS_PFX_PASSWORD or _FILE, ORLEANS_TLS_CA_FILE: mutual TLS in the cluster.</summary>
+    public static EnvironmentMap<ClusterTlsOptions> ClusterTls { get; } = new EnvironmentMap<ClusterTlsOptions>()
+        .ExistingFile("ORLEANS_TLS_CERT_FILE", o => o.CertificateFile)
+        .ExistingFile("ORLEANS_TLS_KEY_FILE", o => o.KeyFile)
+        .Secret("ORLEANS_TLS_PFX_PASSWORD", "ORLEANS_TLS_PFX_PASSWORD_FILE", o => o.PfxPassword)
+        .ExistingFile("ORLEANS_TLS_CA_FILE", o => o.CaFile);
+
     /// <summary>Kafka options of the user-events topic with its defaults, before the variables are bound.</summary>
     public static KafkaStreamOptions NewKafkaOptions() => new() { Topic = DefaultTopic, StreamNamespace = StreamNames.UserEventsNamespace };
 

@@ -32,6 +32,8 @@ internal static class SiloEnvironment
         .Add("ORLEANS_SILO_PORT", o => o.SiloPort)
         .Add("ORLEANS_GATEWAY_PORT", o => o.GatewayPort)
         .Add("ORLEANS_ADVERTISED_IP", o => o.AdvertisedIp)
+        .Add("ORLEANS_ADVERTISE_HOST_ADDRESS", o => o.AdvertiseHostAddress)
+        .Add("ORLEANS_LISTEN_ON_ANY_ADDRESS", o => o.ListenOnAnyAddress)
         .Add("STREAM_CACHE_SIZE", o => o.StreamCacheSize)
         .Add("KAFKA_RECEIVER_START_GRACE_SECONDS", o => o.ReceiverStartGrace, SettingUnit.Seconds);
 

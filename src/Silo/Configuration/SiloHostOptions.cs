@@ -12,8 +12,17 @@ public sealed class SiloHostOptions
     [Range(1, 65535)]
     public int GatewayPort { get; set; } = 30000;
 
-    /// <summary>The address other silos use to reach this one; null: the host's first IPv4.</summary>
-    public IPAddress? AdvertisedIp { get; set; }
+    /// <summary>The address other silos use to reach this one, and the one the silo and gateway ports listen on.</summary>
+    public IPAddress AdvertisedIp { get; set; } = IPAddress.Loopback;
+
+    /// <summary>Advertise the host's first IPv4 instead of <see cref="AdvertisedIp"/> (a container's address is known only when it runs).</summary>
+    public bool AdvertiseHostAddress { get; set; }
+
+    /// <summary>Listen on every address (behind a NAT that advertises an address the host does not have); false: on <see cref="AdvertisedIp"/> only.</summary>
+    public bool ListenOnAnyAddress { get; set; }
+
+    /// <summary>True when the silo and gateway ports accept connections from other machines: then mutual TLS is required.</summary>
+    public bool ReachableFromOtherMachines => ListenOnAnyAddress || AdvertiseHostAddress || !IPAddress.IsLoopback(AdvertisedIp);
 
     /// <summary>Apply the schema of <c>sql/</c> at start.</summary>
     public bool Migrate { get; set; }

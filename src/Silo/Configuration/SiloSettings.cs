@@ -44,6 +44,12 @@ public sealed class SiloSettings
 
     public PostgresFlushOptions Flush { get; }
 
+    /// <summary>The ORLEANS_TLS_* files as set (<see cref="ClusterCertificates"/> holds what they hold).</summary>
+    public ClusterTlsOptions ClusterTls { get; private init; } = new();
+
+    /// <summary>The silo's certificate and the cluster CA, loaded and checked at start; null: no TLS (loopback only).</summary>
+    public ClusterCertificates? ClusterCertificates { get; private init; }
+
     /// <summary>The time partitions: width, lead, retention, maintenance period (USER_EVENTS_PARTITION*, USER_EVENTS_RETENTION, ...).</summary>
     public PartitionSettings Partitions { get; private init; } = new();
 
@@ -69,7 +75,7 @@ public sealed class SiloSettings
     [
         .. UserEventsEnvironment.Kafka.Describe(Kafka), .. SiloEnvironment.KafkaReceivers.Describe(Kafka),
         .. UserEventsEnvironment.Postgres.Describe(Postgres), .. UserEventsEnvironment.Cluster.Describe(Cluster),
-        .. SiloEnvironment.Host.Describe(Host), .. SiloEnvironment.Http.Describe(Http),
+        .. SiloEnvironment.Host.Describe(Host), .. UserEventsEnvironment.ClusterTls.Describe(ClusterTls), .. SiloEnvironment.Http.Describe(Http),
         .. SiloEnvironment.Writer.Describe(Writer), .. SiloEnvironment.Flush.Describe(Flush), .. Partitions.Describe(),
     ];
 
@@ -77,22 +83,26 @@ public sealed class SiloSettings
     public static IEnumerable<string> VariableNames =>
     [
         .. UserEventsEnvironment.Kafka.Names, .. SiloEnvironment.KafkaReceivers.Names, .. UserEventsEnvironment.Postgres.Names,
-        .. UserEventsEnvironment.Cluster.Names, .. SiloEnvironment.Host.Names, .. SiloEnvironment.Http.Names,
+        .. UserEventsEnvironment.Cluster.Names, .. SiloEnvironment.Host.Names, .. UserEventsEnvironment.ClusterTls.Names, .. SiloEnvironment.Http.Names,
         .. SiloEnvironment.Writer.Names, .. SiloEnvironment.Flush.Names, .. PartitionSettings.VariableNames,
     ];
 
     /// <summary>A summary without the password or the token.</summary>
     public override string ToString() =>
-        $"SiloSettings {{ Kafka = {Kafka.BootstrapServers} {Kafka.Topic}, PostgreSQL = {DescribePostgres} (SSL {PostgresSslMode}), Cluster = {Cluster.ClusterId}, HTTP = {Http.Bind}:{Http.Port} }}";
+        $"SiloSettings {{ Kafka = {Kafka.BootstrapServers} {Kafka.Topic}, PostgreSQL = {DescribePostgres} (SSL {PostgresSslMode}), Cluster = {Cluster.ClusterId}, HTTP = {Http.Bind}:{Http.Port}, cluster TLS = {ClusterCertificates is not null} }}";
 
     /// <summary>Reads and validates the settings from <paramref name="variables"/> (environment variable names and values).</summary>
     public static SiloSettings Load(IReadOnlyDictionary<string, string?> variables) =>
         Load(new ConfigurationBuilder().AddInMemoryCollection(variables).Build());
 
     /// <summary>Reads and validates the settings from <paramref name="configuration"/> (usually the process environment).</summary>
-    public static SiloSettings Load(IConfiguration configuration)
+    public static SiloSettings Load(IConfiguration configuration) => Load(configuration, TimeProvider.System);
+
+    /// <summary>As <see cref="Load(IConfiguration)"/>, with certificates checked for validity at <paramref name="time"/>'s now.</summary>
+    public static SiloSettings Load(IConfiguration configuration, TimeProvider time)
     {
         var errors = new List<string>();
+        var clusterTls = UserEventsEnvironment.ClusterTls.Bind(configuration, new ClusterTlsOptions(), errors);
         var kafka = SiloEnvironment.KafkaReceivers.Bind(configuration, UserEventsEnvironment.ReadKafka(configuration, UserEventsEnvironment.NewKafkaOptions(), errors), errors);
         var settings = new SiloSettings(
             kafka,
@@ -104,6 +114,8 @@ public sealed class SiloSettings
             SiloEnvironment.Flush.Bind(configuration, new PostgresFlushOptions(), errors))
         {
             Partitions = PartitionSettings.Read(configuration, errors),
+            ClusterTls = clusterTls,
+            ClusterCertificates = ClusterCertificates.Load(clusterTls, ClusterRole.Silo, time, errors),
         };
 
         errors.AddRange(KafkaStreamOptionsValidator.Validate(kafka).Select(p => SiloEnvironment.KafkaReceivers.Rename(UserEventsEnvironment.Kafka.Rename(p))));

@@ -19,6 +19,16 @@ internal static class SiloSettingsRules
             errors.Add($"HTTP_AUTH_TOKEN (or the content of HTTP_AUTH_TOKEN_FILE) must be at least {HttpEndpointOptions.MinimumAuthTokenLength} characters long");
         }
 
+        if (host.ReachableFromOtherMachines && !settings.ClusterTls.Enabled)
+        {
+            var where = host.ListenOnAnyAddress ? "ORLEANS_LISTEN_ON_ANY_ADDRESS=true"
+                : host.AdvertiseHostAddress ? "ORLEANS_ADVERTISE_HOST_ADDRESS=true"
+                : $"ORLEANS_ADVERTISED_IP={host.AdvertisedIp}";
+            errors.Add(
+                $"{where} makes the silo and gateway ports reachable from other machines: set ORLEANS_TLS_CERT_FILE, ORLEANS_TLS_KEY_FILE " +
+                "and ORLEANS_TLS_CA_FILE (mutual TLS, README \"Security\"), or keep the ports on loopback (ORLEANS_ADVERTISED_IP=127.0.0.1, the default)");
+        }
+
         if (http.ReachableFromOtherMachines && http.AuthToken is null)
         {
             errors.Add(

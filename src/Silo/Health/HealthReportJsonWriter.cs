@@ -1,13 +1,18 @@
 using System.Text.Json;
+using UserEvents.Orleans.Silo.Http;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace UserEvents.Orleans.Silo.Health;
 
-/// <summary>Writes a health report as <c>{"status":…,"totalDurationMs":…,"checks":[{"name","status","description","durationMs"}]}</c>.</summary>
+/// <summary>
+/// Writes a health report as <c>{"status":…,"totalDurationMs":…,"checks":[{"name","status","description","durationMs"}]}</c>;
+/// to a caller without the token (HTTP_AUTH_TOKEN) without the descriptions: their error texts name hosts and users.
+/// </summary>
 internal static class HealthReportJsonWriter
 {
     public static async Task WriteAsync(HttpContext context, HealthReport report)
     {
+        var detailed = TokenAuthentication.IsTrusted(context);
         context.Response.ContentType = "application/json; charset=utf-8";
         context.Response.Headers.CacheControl = "no-store";
         await using var json = new Utf8JsonWriter(context.Response.Body, new JsonWriterOptions { Indented = true });
@@ -20,7 +25,11 @@ internal static class HealthReportJsonWriter
             json.WriteStartObject();
             json.WriteString("name", name);
             json.WriteString("status", entry.Status.ToString());
-            json.WriteString("description", entry.Description ?? entry.Exception?.Message);
+            if (detailed)
+            {
+                json.WriteString("description", entry.Description ?? entry.Exception?.Message);
+            }
+
             json.WriteNumber("durationMs", Math.Round(entry.Duration.TotalMilliseconds, 1));
             json.WriteEndObject();
         }

@@ -4,6 +4,7 @@ using OpenTelemetry.Resources;
 using UserEvents.Orleans.Grains.Telemetry;
 using UserEvents.Orleans.Postgres.Partitions;
 using UserEvents.Orleans.Silo.Health;
+using UserEvents.Orleans.Silo.Security;
 using OrleansKafka.Streaming;
 
 namespace UserEvents.Orleans.Silo.Http;
@@ -19,7 +20,7 @@ public static class MetricsEndpoint
     private const int OtherMetersCardinalityLimit = 200;
 
     private static readonly HashSet<string> OwnMeters =
-        [IngestionMetrics.MeterName, KafkaReceiverMetrics.MeterName, HealthStatusMetrics.MeterName, PartitionMetrics.MeterName];
+        [IngestionMetrics.MeterName, KafkaReceiverMetrics.MeterName, HealthStatusMetrics.MeterName, PartitionMetrics.MeterName, ClusterTlsMetrics.MeterName];
 
     public static IServiceCollection AddMetricsEndpoint(this IServiceCollection services)
     {

@@ -126,6 +126,21 @@ public sealed class BenchmarkCommand : AsyncCommand<BenchmarkSettings>
 
             report.SiloMemoryAtEnd = silo.Process.ReadMemory();
         }
+
+        if (plan.ClusterTls)
+        {
+            report.SiloDrainClusterTls = await MeasureAsync(run, "ours: " + SiloDrainScenario.ClusterTlsLine, () => DrainWithClusterTlsAsync(run, cancellationToken), cancellationToken);
+        }
+    }
+
+    // One silo: the records never cross an Orleans connection, so the line shows what TLS adds to the ingest path
+    // (handshakes, the membership and directory traffic), not to calls between silos.
+    private static async Task<ThroughputResult> DrainWithClusterTlsAsync(BenchmarkContext run, CancellationToken cancellationToken)
+    {
+        using var ca = ClusterCertificateAuthority.Create(run.LogDirectory, "cluster-ca");
+        await using var silo = await SiloUnderTest.StartAsync(run, cancellationToken, clusterTls: ca.IssueSilo("silo"));
+        var result = await SiloDrainScenario.RunAsync(run, silo, run.Plan.Events, cancellationToken);
+        return result with { Line = SiloDrainScenario.ClusterTlsLine };
     }
 
     private static async Task<ThroughputResult> MeasureAsync(BenchmarkContext run, string description, Func<Task<ThroughputResult>> scenario, CancellationToken cancellationToken)

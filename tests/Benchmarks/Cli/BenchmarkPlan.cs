@@ -37,6 +37,9 @@ public sealed record BenchmarkPlan
     /// <summary>Silo environment variables set with --silo-env (none in a reference run).</summary>
     public required IReadOnlyDictionary<string, string> SiloEnvironment { get; init; }
 
+    /// <summary>Also drain with a silo running mutual TLS (--cluster-tls).</summary>
+    public required bool ClusterTls { get; init; }
+
     /// <summary>Smaller than the 1M-event full run: the results are labelled as a small run.</summary>
     public bool IsSmallRun => Events < 1_000_000;
 
@@ -60,6 +63,7 @@ public sealed record BenchmarkPlan
             OutputPath = settings.Output,
             KeepDatabases = settings.KeepDatabases,
             Seed = settings.Seed,
+            ClusterTls = settings.ClusterTls,
             SiloEnvironment = settings.SiloEnvironment
                 .Select(v => v.Split('=', 2))
                 .ToDictionary(v => v[0], v => v[1], StringComparer.Ordinal),

@@ -66,6 +66,10 @@ public sealed class BenchmarkSettings : CommandSettings
     [Description("Set a silo environment variable (repeatable; for experiments: the reference runs use the defaults)")]
     public string[] SiloEnvironment { get; init; } = [];
 
+    [CommandOption("--cluster-tls")]
+    [Description("Also drain the backlog with a silo that runs mutual TLS (certificates of a throwaway cluster CA): the line \"..., cluster mutual TLS on\"")]
+    public bool ClusterTls { get; init; }
+
     [CommandOption("--seed <SEED>")]
     [Description("Seed of the event generator (every scenario sends the same events)")]
     [DefaultValue(42)]

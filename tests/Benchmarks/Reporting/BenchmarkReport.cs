@@ -29,6 +29,9 @@ public sealed class BenchmarkReport(MachineDescription machine, BenchmarkPlan pl
     /// <summary>A fresh silo draining a backlog produced before it started.</summary>
     public ThroughputResult? SiloPrefilledDrain { get; set; }
 
+    /// <summary>The same drain by a silo with mutual TLS (--cluster-tls), or null.</summary>
+    public ThroughputResult? SiloDrainClusterTls { get; set; }
+
     public List<LatencyResult> SiloLatencies { get; } = [];
 
     /// <summary>The silo's peak RSS (VmHWM) after the drain, and at the end of the latency runs.</summary>
@@ -37,7 +40,7 @@ public sealed class BenchmarkReport(MachineDescription machine, BenchmarkPlan pl
     public ProcessMemory? SiloMemoryAtEnd { get; set; }
 
     public bool AllSucceeded =>
-        Limits.Concat(Peers).All(r => r.Succeeded) && SiloDrain?.Succeeded != false && SiloPrefilledDrain?.Succeeded != false && SiloLatencies.All(r => r.Succeeded);
+        Limits.Concat(Peers).All(r => r.Succeeded) && SiloDrain?.Succeeded != false && SiloPrefilledDrain?.Succeeded != false && SiloDrainClusterTls?.Succeeded != false && SiloLatencies.All(r => r.Succeeded);
 
     /// <summary>ours / each limit and ours / each peer (null when either side is missing or failed).</summary>
     public IReadOnlyList<(string Label, double? Value)> Ratios()

@@ -31,7 +31,7 @@ public static class ReportTables
         if (report.Plan.RunOurs)
         {
             sections.Add(new ReportSection("ours", [
-                Throughput(new[] { report.SiloPrefilledDrain, report.SiloDrain }.OfType<ThroughputResult>()),
+                Throughput(new[] { report.SiloPrefilledDrain, report.SiloDrain, report.SiloDrainClusterTls }.OfType<ThroughputResult>()),
                 new ReportTable(LatencyHeaders, report.SiloLatencies.Select(LatencyRow).ToList()),
                 new ReportTable(["silo memory", "MiB"], [
                     ["peak RSS (VmHWM), start + drain", Mebibytes(report.SiloMemoryAfterDrain)],

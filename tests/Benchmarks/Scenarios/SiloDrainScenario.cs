@@ -12,6 +12,8 @@ public sealed class SiloDrainScenario
 {
     public const string Line = "silo: Kafka → Orleans → PostgreSQL, exactly once";
 
+    public const string ClusterTlsLine = Line + ", cluster mutual TLS on";
+
     public static async Task<ThroughputResult> RunAsync(BenchmarkContext context, SiloUnderTest silo, long events, CancellationToken cancellationToken)
     {
         using var producer = EventProducer.Connect(silo.Kafka.BootstrapServers, silo.Kafka.Topic, context.Plan.Seed);

@@ -36,10 +36,12 @@ public sealed class SiloUnderTest : IAsyncDisposable
     public TimeSpan Startup { get; }
 
     /// <param name="beforeSilo">Runs against the fresh broker before the silo starts (to pre-produce a backlog).</param>
-    public static async Task<SiloUnderTest> StartAsync(BenchmarkContext context, CancellationToken cancellationToken, Func<KafkaTestBroker, Task>? beforeSilo = null)
+    /// <param name="clusterTls">Certificate files the silo runs mutual TLS with, or null (the reference runs).</param>
+    public static async Task<SiloUnderTest> StartAsync(
+        BenchmarkContext context, CancellationToken cancellationToken, Func<KafkaTestBroker, Task>? beforeSilo = null, ClusterCertificateFiles? clusterTls = null)
     {
         // A database name is never reused in a run: a pooled connection to a dropped one would be handed out again.
-        var database = await context.CreateDatabaseAsync(beforeSilo is null ? "ours" : "ours_prefilled", cancellationToken);
+        var database = await context.CreateDatabaseAsync(beforeSilo is not null ? "ours_prefilled" : clusterTls is not null ? "ours_tls" : "ours", cancellationToken);
         KafkaTestBroker? kafka = null;
         SiloProcess? process = null;
         CheckpointWatcher? watcher = null;
@@ -52,7 +54,9 @@ public sealed class SiloUnderTest : IAsyncDisposable
             }
 
             var started = Stopwatch.GetTimestamp();
-            process = new SiloProcess("silo", Environment(context, database, kafka), Path.Combine(context.LogDirectory, "silo.log"));
+            var environment = Environment(context, database, kafka);
+            clusterTls?.AddTo(environment);
+            process = new SiloProcess("silo", environment, Path.Combine(context.LogDirectory, "silo.log"));
             process.Launch();
             watcher = new CheckpointWatcher(database.DataSource, kafka.Topic, WatchInterval);
             watcher.Start();

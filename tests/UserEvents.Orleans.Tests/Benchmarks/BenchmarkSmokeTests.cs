@@ -26,6 +26,29 @@ public sealed class BenchmarkSmokeTests(ITestOutputHelper output)
     ];
 
     [Fact]
+    public async Task Cluster_tls_adds_a_drain_line_by_a_silo_with_mutual_TLS()
+    {
+        var markdown = Path.Combine(Path.GetTempPath(), $"bench-smoke-tls-{Guid.NewGuid():N}.md");
+        try
+        {
+            var result = await ProcessRunner.RunAsync(
+                "dotnet",
+                [RepositoryPaths.ProgramDll("Benchmarks", "UserEvents.Orleans.Benchmarks"), "--quick", "--only", "ours", "--cluster-tls", "--postgres", PostgresServer.AdminConnectionString, "--output", markdown],
+                RunTimeout,
+                environment: new Dictionary<string, string> { [RealKafkaBroker.KitVariable] = "" });
+
+            Assert.True(result.ExitCode == 0, result.StandardError);
+            var report = await File.ReadAllTextAsync(markdown);
+            Assert.Matches(new Regex(@"^\| " + Regex.Escape(OursLine) + @" \| [1-9][\d,]* \|", RegexOptions.Multiline), report);
+            Assert.Matches(new Regex(@"^\| " + Regex.Escape(OursLine + ", cluster mutual TLS on") + @" \| [1-9][\d,]* \| \d+\.\d\d \| [1-9][\d,]* \|", RegexOptions.Multiline), report);
+        }
+        finally
+        {
+            File.Delete(markdown);
+        }
+    }
+
+    [Fact]
     public async Task Quick_run_prints_every_section_with_numbers()
     {
         var markdown = Path.Combine(Path.GetTempPath(), $"bench-smoke-{Guid.NewGuid():N}.md");

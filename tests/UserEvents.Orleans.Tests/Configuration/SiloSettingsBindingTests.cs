@@ -41,7 +41,7 @@ public sealed partial class SiloSettingsBindingTests
             ["WRITER_FLUSH_INTERVAL_MS"] = "40",
             ["WRITER_BUFFER_LIMIT_MIB"] = "8",
             ["WRITER_LOCK_TIMEOUT_MS"] = "250",
-            ["ORLEANS_ADVERTISED_IP"] = "10.1.2.3",
+            ["ORLEANS_ADVERTISED_IP"] = "127.0.0.2",
             ["POSTGRES_MIGRATE"] = "yes",
         });
 
@@ -52,7 +52,7 @@ public sealed partial class SiloSettingsBindingTests
         Assert.Equal(TimeSpan.FromMilliseconds(40), settings.Writer.FlushInterval);
         Assert.Equal(8L * 1024 * 1024, settings.Writer.BufferLimitBytes);
         Assert.Equal(TimeSpan.FromMilliseconds(250), settings.Flush.LockTimeout);
-        Assert.Equal("10.1.2.3", settings.Host.AdvertisedIp?.ToString());
+        Assert.Equal("127.0.0.2", settings.Host.AdvertisedIp.ToString());
         Assert.True(settings.PostgresMigrate);
     }
 

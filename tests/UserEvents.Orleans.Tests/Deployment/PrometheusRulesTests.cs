@@ -16,7 +16,7 @@ public sealed class PrometheusRulesTests
         var check = await ProcessRunner.RunAsync("promtool", ["check", "rules", Path.Combine(Folder, "user-events-alerts.yml")], TimeSpan.FromSeconds(60));
 
         Assert.True(check.ExitCode == 0, check.StandardOutput + check.StandardError);
-        Assert.Contains("SUCCESS: 8 rules found", check.StandardOutput + check.StandardError);
+        Assert.Contains("SUCCESS: 11 rules found", check.StandardOutput + check.StandardError);
     }
 
     [Fact]

@@ -11,7 +11,7 @@ public sealed record HealthReportJson(string Status, IReadOnlyDictionary<string,
         var root = document.RootElement;
         var checks = root.GetProperty("checks").EnumerateArray().ToDictionary(
             c => c.GetProperty("name").GetString()!,
-            c => new Check(c.GetProperty("status").GetString()!, c.GetProperty("description").GetString() ?? ""));
+            c => new Check(c.GetProperty("status").GetString()!, c.TryGetProperty("description", out var description) ? description.GetString() ?? "" : ""));
         return new HealthReportJson(root.GetProperty("status").GetString()!, checks);
     }
 
