@@ -80,6 +80,7 @@ internal sealed class CheckpointWatch(TimeSpan probeInterval, TimeSpan stallTime
         return time.GetElapsedTime(LastProgress) >= stallTimeout ? CheckpointVerdict.Stalled : CheckpointVerdict.Following;
     }
 
-    private static int Compare(KafkaCheckpoint a, KafkaCheckpoint b) =>
+    /// <summary>Orders checkpoints as (generation, offset).</summary>
+    public static int Compare(KafkaCheckpoint a, KafkaCheckpoint b) =>
         a.LogGeneration != b.LogGeneration ? a.LogGeneration.CompareTo(b.LogGeneration) : a.NextOffset.CompareTo(b.NextOffset);
 }

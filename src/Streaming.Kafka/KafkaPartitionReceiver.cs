@@ -437,7 +437,7 @@ internal sealed partial class KafkaPartitionReceiver : IQueueAdapterReceiver
         switch (checkpointWatch.Observe(checkpoint, history))
         {
             case CheckpointVerdict.WentBack:
-                var why = (checkpoint.LogGeneration, checkpoint.NextOffset).CompareTo((seen.LogGeneration, seen.NextOffset)) < 0
+                var why = CheckpointWatch.Compare(checkpoint, seen) < 0
                     ? $"checkpoint went back from {seen.NextOffset} (log generation {seen.LogGeneration})"
                     : "the checkpoint store's commit history changed";
                 LogCheckpointWentBack(options.Topic, Partition, why, checkpoint.NextOffset, checkpoint.LogGeneration, nextOffset);
